@@ -1,0 +1,222 @@
+# SPDX-License-Identifier: MIT
+#
+# lihui build. Quick start on Debian 12: `make run` and `make test`; both
+# install missing packages first (apt-get, as root or through sudo).
+#
+#   make            build ./lihui
+#   make run        build and start lihui on the console adapter (./var/lihui.db)
+#   make test       unit + integration tests, again under ASan+UBSan, valgrind,
+#                   fuzz targets over their corpora, the catalog and style checks
+#   make check-style  clang-format, banned calls, SPDX lines, // comments, cppcheck
+#   make fuzz       build the libFuzzer targets with clang (build/fuzz/)
+#   make bench      run the benchmarks (results: tests/bench/RESULTS.md)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install the Debian packages the build and tests need
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
+DESTDIR ?=
+
+CC ?= cc
+CLANG ?= clang
+VERSION := 0.1.0
+PKGS := libwebsockets json-c libcurl sqlite3 libuv
+DEB_PKGS := build-essential pkg-config libwebsockets-dev libjson-c-dev \
+	libcurl4-openssl-dev libcmocka-dev libsqlite3-dev libuv1-dev tzdata \
+	valgrind clang clang-format cppcheck libclang-rt-14-dev
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2
+CPPFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-Iinclude -DLIHUI_VERSION='"$(VERSION)"'
+CFLAGS ?= -O2 -g
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+SRC := $(shell find src -name '*.c' | sort)
+LIB_SRC := $(filter-out src/main.c,$(SRC))
+TEST_LIB_SRC := $(shell find tests/lib -name '*.c' 2>/dev/null | sort)
+UNIT_SRC := $(shell find tests/unit -name 'test-*.c' 2>/dev/null | sort)
+FUZZ_SRC := $(shell find tests/fuzz -name 'fuzz-*.c' 2>/dev/null | sort)
+BENCH_SRC := $(shell find tests/bench -name 'bench-*.c' 2>/dev/null | sort)
+HDRS := $(shell find include src tests -name '*.h' | sort)
+
+OBJ := $(SRC:%.c=build/obj/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=build/obj/%.o)
+TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=build/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/%)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+ASAN_TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=build/asan/%.o)
+ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan-test/%)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=build/bench/%)
+CATALOG_USED := build/gen/catalog-used.inc
+
+.PHONY: all run test unit integration asan valgrind fuzz fuzz-smoke \
+	check-style check-deps deps bench install uninstall clean \
+	list-commands
+
+all: check-deps lihui
+
+lihui: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) -lm
+
+build/asan/lihui: $(ASAN_LIB_OBJ) build/asan/src/main.o
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+build/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC-ASAN $<"
+	@$(CC) $(CPPFLAGS_ALL) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# The texts the source passes to L_() and N_(): test-catalog checks that
+# each has a translation and that no translation is unused.
+$(CATALOG_USED): $(SRC) tests/tools/catalog-keys.awk
+	@mkdir -p $(dir $@)
+	@for f in $(SRC); do awk -f tests/tools/catalog-keys.awk $$f; done | \
+		sort -u > $@.tmp && mv $@.tmp $@
+
+build/obj/tests/unit/render/test-catalog.o build/asan/tests/unit/render/test-catalog.o: $(CATALOG_USED)
+
+build/test/%: build/obj/tests/unit/%.o $(LIB_OBJ) $(TEST_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+build/asan-test/%: build/asan/tests/unit/%.o $(ASAN_LIB_OBJ) $(ASAN_TEST_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+build/obj/tests/%.o: tests/%.c $(HDRS) | $(CATALOG_USED)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS_ALL) -Itests/lib -Ibuild/gen $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/asan/tests/%.o: tests/%.c $(HDRS) | $(CATALOG_USED)
+	@mkdir -p $(dir $@)
+	@echo "  CC-ASAN $<"
+	@$(CC) $(CPPFLAGS_ALL) -Itests/lib -Ibuild/gen $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/bench/%: build/obj/tests/bench/%.o $(LIB_OBJ) $(TEST_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+run: all
+	@mkdir -p var
+	./lihui --console --db var/lihui.db
+
+unit: check-deps $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
+
+integration: check-deps lihui
+	@set -e; for t in tests/integration/test-*.sh; do \
+		echo "== $$t"; LIHUI=./lihui sh $$t; done
+
+asan: check-deps $(ASAN_UNIT_BIN) build/asan/lihui
+	@set -e; for t in $(ASAN_UNIT_BIN); do echo "== $$t"; ./$$t; done
+	@set -e; for t in tests/integration/test-*.sh; do \
+		echo "== asan $$t"; LIHUI=build/asan/lihui sh $$t; done
+
+VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect --error-exitcode=99
+valgrind: check-deps $(UNIT_BIN) lihui
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
+		$(VALGRIND) ./$$t >/dev/null; done
+	@set -e; for t in tests/integration/test-*.sh; do \
+		echo "== valgrind $$t"; LIHUI="$(VALGRIND) ./lihui" sh $$t; done
+
+# Fuzz targets: built with clang -fsanitize=fuzzer and run briefly over
+# their seed corpora (tests/fuzz/corpus/<target>/) as a regression check.
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_SRC := $(filter-out src/main.c,$(SRC))
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CPPFLAGS_ALL) $(WARN) -Wno-strict-prototypes -g -O1 \
+		-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+		-o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) -lm
+fuzz: check-deps $(FUZZ_BIN)
+fuzz-smoke: fuzz
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
+		echo "== $$f"; mkdir -p build/fuzz/corpus-$$n; \
+		$$f -runs=20000 -max_len=4096 -rss_limit_mb=1024 \
+			build/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
+			>build/fuzz/$$n.log 2>&1 || { tail -40 build/fuzz/$$n.log; exit 1; }; done
+
+test: check-deps unit integration asan valgrind fuzz-smoke check-style check-readme
+	@echo "make test: all passed"
+
+bench: check-deps lihui $(BENCH_BIN)
+	@set -e; for b in $(BENCH_BIN); do echo "== $$b"; ./$$b; done
+	@sh tests/bench/bench-rss.sh ./lihui
+
+list-commands: lihui
+	@./lihui --list-commands
+
+CHECK_SRC = $(shell find src include tests -name '*.[ch]' | sort)
+BANNED := strcpy strcat sprintf vsprintf strtok gets atoi atol localtime \
+	gmtime ctime asctime system
+check-style: check-deps
+	@clang-format --dry-run -Werror $(CHECK_SRC)
+	@fail=0; for f in $(CHECK_SRC); do \
+		head -1 $$f | grep -q 'SPDX-License-Identifier' || \
+			{ echo "$$f: missing SPDX line"; fail=1; }; \
+		grep -n '^[^"]*//' $$f | grep -v 'https\?://' && \
+			{ echo "$$f: // comment"; fail=1; }; \
+		for b in $(BANNED); do \
+			grep -nE "(^|[^_a-zA-Z0-9.>])$$b\(" $$f | \
+			grep -v "check-style: allow $$b" && \
+			{ echo "$$f: banned call $$b()"; fail=1; }; \
+		done; \
+	done; exit $$fail
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr --std=c11 -Iinclude src
+
+# Install what is missing; asks apt-get only when something is absent.
+check-deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+deps: check-deps
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/lihui $(DESTDIR)$(UNITDIR)
+	install -m 0755 lihui $(DESTDIR)$(BINDIR)/lihui
+	install -m 0600 config/lihui.conf.example $(DESTDIR)$(SYSCONFDIR)/lihui/lihui.conf.example
+	sed 's|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		systemd/lihui.service > $(DESTDIR)$(UNITDIR)/lihui.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/lihui.service
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lihui $(DESTDIR)$(UNITDIR)/lihui.service
+
+clean:
+	rm -rf build lihui
+
+# The README's command list is generated from the command tables.
+README_BEGIN := <!-- commands:begin -->
+README_END := <!-- commands:end -->
+readme: lihui
+	@./lihui --list-commands > build/commands.md
+	@awk -v list=build/commands.md \
+		'/^$(README_BEGIN)$$/ { print; while ((getline l < list) > 0) print l; skip = 1; next } \
+		 /^$(README_END)$$/ { skip = 0 } !skip { print }' README.md > build/README.md.tmp
+	@mv build/README.md.tmp README.md
+check-readme: lihui
+	@./lihui --list-commands > build/commands.md
+	@awk '/^$(README_BEGIN)$$/ { on = 1; next } /^$(README_END)$$/ { on = 0 } on' \
+		README.md | cmp -s - build/commands.md || \
+		{ echo "README.md's command list is stale: run make readme"; exit 1; }

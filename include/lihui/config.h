@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config.h: lihui's configuration, parsed and validated at start-up.
+ *
+ * The file is INI-like: "[section]" lines, "key = value" lines, '#' or ';'
+ * comments, UTF-8, at most CONFIG_MAX_LINE bytes a line and CONFIG_MAX_SIZE
+ * bytes in all. Every error names "file:line: what is wrong". Every key,
+ * its default and a comment are in config/lihui.conf.example.
+ *
+ * Secrets (tokens, signing secrets) may also come from the environment
+ * (LIHUI_MATTERMOST_TOKEN, LIHUI_SLACK_BOT_TOKEN, LIHUI_SLACK_APP_TOKEN,
+ * LIHUI_SLACK_SIGNING_SECRET), which wins over the file. A file that holds
+ * a secret and is readable by group or others is refused.
+ */
+#ifndef LIHUI_CONFIG_H
+#define LIHUI_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_MAX_LINE 4096
+#define CONFIG_MAX_SIZE (256 * 1024)
+#define CONFIG_MAX_ADMINS 64
+
+struct config {
+	/* [lihui] */
+	char *adapter;	 /* "console" (default), "mattermost", "slack" */
+	char *database;	 /* SQLite file; default "./var/lihui.db" */
+	char *bot_name;	 /* how users address the bot; default "lihui" */
+	size_t max_text; /* longest command or report text; default 4000 */
+
+	/* [channel]: defaults for channels lihui has not seen before */
+	char *locale;	      /* "en" (default) or "zh_CN" */
+	char *timezone;	      /* IANA zone; default "UTC" */
+	unsigned sections;    /* default: all five */
+	int meeting_wday;     /* default 1 (Monday) */
+	int meeting_minute;   /* default 600 (10:00) */
+	int meeting_length;   /* minutes; default 60 */
+	int review_minutes;   /* agenda time box of the action review; 10 */
+	char *channel_name;   /* console adapter's channel; "console" */
+	char *admins[CONFIG_MAX_ADMINS]; /* may manage roster and settings */
+	size_t n_admins;		 /* 0: everyone may */
+
+	/* [commands]: trigger words (without '/') for each group */
+	char *trigger_report;  /* "report" */
+	char *trigger_agenda;  /* "agenda" */
+	char *trigger_meeting; /* "meeting" */
+	char *trigger_action;  /* "action" */
+
+	/* [mattermost]: used by the Mattermost adapter */
+	char *mm_url;
+	char *mm_token; /* secret */
+	char *mm_team;
+
+	/* [slack]: used by the Slack adapter */
+	char *slack_bot_token;	    /* secret */
+	char *slack_app_token;	    /* secret */
+	char *slack_signing_secret; /* secret */
+};
+
+/** Fill c with every default (no file read). Release with config_release. */
+void config_defaults(struct config *c);
+/**
+ * Read path over the defaults in c, then validate. -1 with *cause
+ * "path:line: message" (or "path: message") on the first error.
+ */
+int config_load(struct config *c, const char *path, char **cause);
+/**
+ * Parse text (as read from a file named name) over c; the file-permission
+ * rule is checked by config_load(), not here. Used by tests and the fuzzer.
+ */
+int config_parse(struct config *c, const char *name, const char *text,
+		 size_t len, int *has_secret, char **cause);
+/** Take secrets from the environment where set; then validate. */
+int config_finish(struct config *c, char **cause);
+void config_release(struct config *c);
+
+#endif

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * retry.h: how long to wait before trying a failed delivery again (pure).
+ */
+#ifndef LIHUI_RETRY_H
+#define LIHUI_RETRY_H
+
+/* The longest wait between two attempts, in seconds. */
+#define RETRY_MAX_DELAY 300
+
+/**
+ * Seconds to wait after attempts failed attempts (1, 2, ...): doubling from
+ * 1 s, capped at RETRY_MAX_DELAY, with jitter of up to a quarter taken
+ * from rnd (any value), and never less than retry_after (the platform's
+ * Retry-After, 0 if none).
+ */
+int retry_delay(int attempts, unsigned rnd, int retry_after);
+
+#endif

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store.h: lihui's persistent state, behind an opaque struct store.
+ *
+ * SQLite in WAL mode; no sqlite3 type appears outside src/store/. The schema
+ * is created and upgraded by numbered migrations at open (PRAGMA
+ * user_version). Every function that can fail returns 0 or -1 and, on -1,
+ * fills *cause (when cause is non-NULL) with an allocated message the caller
+ * frees. Row structs own their strings; release them with the matching
+ * *_release() or *_list_free().
+ *
+ * Writing commands wrap their calls in store_begin()/store_commit(); a call
+ * made outside a transaction commits by itself.
+ */
+#ifndef LIHUI_STORE_H
+#define LIHUI_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/** Open (creating if needed) the database at path, or ":memory:". */
+struct store *store_open(const char *path, char **cause);
+/**
+ * Open path and apply migrations only up to version (for migration tests);
+ * store_open() is store_open_at(path, store_latest_version(), cause).
+ */
+struct store *store_open_at(const char *path, int version, char **cause);
+/** Finalize statements and close; NULL is ignored. */
+void store_close(struct store *s);
+/** The schema version this build migrates to. */
+int store_latest_version(void);
+/** The schema version of the open database. */
+int store_version(struct store *s);
+
+int store_begin(struct store *s, char **cause);
+int store_commit(struct store *s, char **cause);
+/** Roll back the open transaction, if any. */
+void store_rollback(struct store *s);
+
+/*
+ * Channels: one row per chat channel lihui has seen, with its settings.
+ */
+enum section_kind {
+	SECTION_DONE,
+	SECTION_PLAN,
+	SECTION_BLOCKER,
+	SECTION_METRIC,
+	SECTION_NEED,
+	SECTION_COUNT
+};
+#define SECTION_ALL ((1u << SECTION_COUNT) - 1)
+
+struct channel {
+	int64_t id;
+	char *key;	    /* the platform's channel id */
+	char *name;	    /* display name, e.g. "ops-weekly" */
+	char *locale;	    /* "en" or "zh_CN" */
+	char *timezone;	    /* IANA zone, e.g. "Asia/Shanghai" */
+	unsigned sections;  /* bit (1u << enum section_kind) per enabled one */
+	int meeting_wday;   /* 0 = Sunday .. 6 = Saturday */
+	int meeting_minute; /* minutes after local midnight */
+	int meeting_length; /* minutes */
+};
+void channel_release(struct channel *c);
+
+/**
+ * Find the channel by platform key; when absent, create it from defaults
+ * (whose key and id are ignored) with the given key and name. *out is
+ * filled either way and must be released.
+ */
+int store_channel_ensure(struct store *s, const char *key, const char *name,
+			 const struct channel *defaults, struct channel *out,
+			 char **cause);
+/** Save the settings of c (matched by c->id): name, locale, zone, etc. */
+int store_channel_update(struct store *s, const struct channel *c,
+			 char **cause);
+
+/*
+ * Members: the roster (who is expected to report and attend) and leave.
+ * A member row may exist for someone not on the roster (e.g. they set
+ * themselves away); user names are stored without the '@'.
+ */
+struct member {
+	int64_t channel_id;
+	char *user_name;
+	int on_roster;
+	char *away_until; /* "YYYY-MM-DD" inclusive, or NULL */
+};
+void member_list_free(struct member *m, size_t n);
+
+/** Put user on the roster; *added = 0 if already there. */
+int store_roster_add(struct store *s, int64_t channel_id, const char *user,
+		     int *added, char **cause);
+/** Take user off the roster; *removed = 0 if not there. */
+int store_roster_remove(struct store *s, int64_t channel_id, const char *user,
+			int *removed, char **cause);
+/**
+ * List the channel's members ordered by user name; roster_only limits it to
+ * those on the roster. *out is allocated (free with member_list_free).
+ */
+int store_member_list(struct store *s, int64_t channel_id, int roster_only,
+		      struct member **out, size_t *n, char **cause);
+/** Set (until = "YYYY-MM-DD") or clear (until = NULL) user's leave. */
+int store_member_set_away(struct store *s, int64_t channel_id,
+			  const char *user, const char *until, char **cause);
+
+/*
+ * Cycles: one per meeting occurrence. Reports, metrics and topics belong
+ * to a cycle.
+ */
+struct cycle {
+	int64_t id;
+	int64_t channel_id;
+	int64_t starts_at; /* UTC epoch seconds */
+	int length;	   /* minutes */
+};
+/** Find the cycle of channel starting at starts_at, creating it. */
+int store_cycle_ensure(struct store *s, int64_t channel_id, int64_t starts_at,
+		       int length, struct cycle *out, char **cause);
+/**
+ * The latest cycle of channel that starts before starts_at; *found = 0 when
+ * there is none.
+ */
+int store_cycle_previous(struct store *s, int64_t channel_id,
+			 int64_t starts_at, struct cycle *out, int *found,
+			 char **cause);
+
+/*
+ * Report items: one line of a member's report in one section (done, plan,
+ * blocker, need; metrics have their own table).
+ */
+struct report_item {
+	int64_t id;
+	int64_t cycle_id;
+	char *user_name;
+	int section;   /* enum section_kind, never SECTION_METRIC */
+	char *text;
+	char *helpers; /* blockers: "alice bob" who can help, or NULL */
+	int64_t created_at;
+};
+void report_item_list_free(struct report_item *items, size_t n);
+
+int store_report_add(struct store *s, int64_t cycle_id, const char *user,
+		     int section, const char *text, const char *helpers,
+		     int64_t now, int64_t *id, char **cause);
+/**
+ * One user's items in a cycle, ordered by section then id: this order
+ * gives the numbers /report show prints and /report edit|clear N use.
+ */
+int store_report_list_user(struct store *s, int64_t cycle_id,
+			   const char *user, struct report_item **out,
+			   size_t *n, char **cause);
+/** Every item of a cycle, ordered by first report time of the user, then
+ *  section, then id. */
+int store_report_list_cycle(struct store *s, int64_t cycle_id,
+			    struct report_item **out, size_t *n, char **cause);
+int store_report_update(struct store *s, int64_t id, const char *text,
+			const char *helpers, char **cause);
+int store_report_delete(struct store *s, int64_t id, char **cause);
+/** Delete all of user's items and metrics in the cycle. */
+int store_report_clear_user(struct store *s, int64_t cycle_id,
+			    const char *user, char **cause);
+/** Names of users with at least one item or metric in the cycle, sorted;
+ *  *out is an allocated array of allocated strings. */
+int store_report_users(struct store *s, int64_t cycle_id, char ***out,
+		       size_t *n, char **cause);
+void string_list_free(char **list, size_t n);
+
+/*
+ * Metrics: one value per (cycle, user, name); setting it again replaces it.
+ */
+struct metric {
+	int64_t id;
+	int64_t cycle_id;
+	char *user_name;
+	char *name;
+	double value;
+	char *unit; /* "" none, "%" percent, or a short unit such as "ms" */
+};
+void metric_list_free(struct metric *m, size_t n);
+
+int store_metric_set(struct store *s, int64_t cycle_id, const char *user,
+		     const char *name, double value, const char *unit,
+		     int64_t now, char **cause);
+/** One user's metrics in the cycle ordered by id. */
+int store_metric_list_user(struct store *s, int64_t cycle_id,
+			   const char *user, struct metric **out, size_t *n,
+			   char **cause);
+/** All metrics of the cycle ordered by name, then user. */
+int store_metric_list_cycle(struct store *s, int64_t cycle_id,
+			    struct metric **out, size_t *n, char **cause);
+int store_metric_delete(struct store *s, int64_t id, char **cause);
+
+/*
+ * Agenda topics queued for a cycle, in the order they were added.
+ */
+struct topic {
+	int64_t id;
+	int64_t cycle_id;
+	char *title;
+	char *owner; /* user name or NULL */
+	int minutes;
+	char *added_by;
+};
+void topic_list_free(struct topic *t, size_t n);
+
+int store_topic_add(struct store *s, int64_t cycle_id, const char *title,
+		    const char *owner, int minutes, const char *added_by,
+		    int64_t now, int64_t *id, char **cause);
+int store_topic_list(struct store *s, int64_t cycle_id, struct topic **out,
+		     size_t *n, char **cause);
+int store_topic_delete(struct store *s, int64_t id, char **cause);
+
+/*
+ * Outbox: every post lihui makes is stored here first and leaves it only
+ * when the platform accepted it (architecture invariant 4).
+ */
+enum outbox_kind {
+	OUTBOX_CHANNEL,	  /* a post in channel_key */
+	OUTBOX_EPHEMERAL, /* seen only by user in channel_key */
+	OUTBOX_DIRECT,	  /* a direct message to user */
+};
+enum outbox_state { OUTBOX_PENDING, OUTBOX_SENT, OUTBOX_FAILED };
+
+struct outbox_msg {
+	int64_t id;
+	int kind;	   /* enum outbox_kind */
+	char *channel_key; /* where (the DM's origin channel for DIRECT) */
+	char *user;	   /* EPHEMERAL / DIRECT: the user; else NULL */
+	char *text;
+	int attempts;
+	int64_t next_attempt_at;
+	int state; /* enum outbox_state */
+};
+void outbox_msg_list_free(struct outbox_msg *m, size_t n);
+
+int store_outbox_add(struct store *s, int kind, const char *channel_key,
+		     const char *user, const char *text, int64_t now,
+		     int64_t *id, char **cause);
+/** Up to limit pending messages due at now, oldest first. */
+int store_outbox_due(struct store *s, int64_t now, size_t limit,
+		     struct outbox_msg **out, size_t *n, char **cause);
+/** Every message in any state with id > after_id, oldest first (tests). */
+int store_outbox_since(struct store *s, int64_t after_id,
+		       struct outbox_msg **out, size_t *n, char **cause);
+int store_outbox_mark_sent(struct store *s, int64_t id, const char *post_id,
+			   int64_t now, char **cause);
+int store_outbox_mark_failed(struct store *s, int64_t id, const char *reason,
+			     char **cause);
+/** Count one more attempt and defer the message to next_at. */
+int store_outbox_retry(struct store *s, int64_t id, int64_t next_at,
+		       char **cause);
+/** Number of pending messages, and the earliest next_attempt_at among them
+ *  (0 when none). */
+int store_outbox_backlog(struct store *s, int64_t *pending,
+			 int64_t *earliest, char **cause);
+
+#endif

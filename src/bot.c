@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bot.c: the one struct bot, and where inbound events go.
+ *
+ * Design. Adapters call bot_handle_event() (through their sink) for every
+ * message and command. Commands, and messages addressed to the bot (a
+ * direct message, or one that mentions it), go to the dispatcher, which
+ * commits the command's effect and its replies to the store; then the
+ * outbox is told there is something to deliver. Other channel lines belong
+ * to the meeting recorder, which arrives with the meetings issue; until
+ * then they are only counted in the debug log.
+ *
+ * Nothing here blocks: the store is a local SQLite file and the outbox
+ * delivers asynchronously.
+ */
+
+#include <string.h>
+
+#include "lihui/bot.h"
+#include "lihui/cmd.h"
+#include "lihui/log.h"
+
+void
+bot_init(struct bot *b, const struct config *config, struct store *store,
+	 struct clock clock, size_t max_post)
+{
+	memset(b, 0, sizeof *b);
+	b->config = config;
+	b->store = store;
+	b->clock = clock;
+	b->max_post = max_post;
+}
+
+void
+bot_handle_event(struct bot *b, const struct chat_event *ev)
+{
+	if (ev->kind == CHAT_COMMAND || ev->is_direct || ev->mentions_bot) {
+		cmd_dispatch(b, ev);
+		return;
+	}
+	log_debug("channel message from %s in %s (%zu bytes)", ev->user_name,
+		  ev->channel_key, strlen(ev->text));
+}
+
+void
+bot_outbox_ready(struct bot *b)
+{
+	if (b->outbox_ready != NULL)
+		b->outbox_ready(b->outbox_arg);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * retry.c: exponential backoff with jitter for outbox deliveries; see
+ * retry.h. Jitter spreads the retries of many messages that failed at the
+ * same moment (a platform outage) so they do not return all at once.
+ */
+
+#include "lihui/retry.h"
+
+int
+retry_delay(int attempts, unsigned rnd, int retry_after)
+{
+	int delay = 1, i, jitter;
+
+	for (i = 1; i < attempts && delay < RETRY_MAX_DELAY; i++)
+		delay *= 2;
+	if (delay > RETRY_MAX_DELAY)
+		delay = RETRY_MAX_DELAY;
+	jitter = delay / 4;
+	if (jitter > 0)
+		delay = delay - jitter + (int)(rnd % (unsigned)(2 * jitter + 1));
+	if (delay < 1)
+		delay = 1;
+	if (retry_after > delay)
+		delay = retry_after > 3600 ? 3600 : retry_after;
+	return delay;
+}

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c: start-up, the event loop, signals and teardown.
+ *
+ * Design. lihui runs on one libuv loop owned here. The adapter's sockets
+ * (libwebsockets and libcurl join this loop in the platform adapters), the
+ * outbox timer and the signal handlers are all handles on it; nothing
+ * blocks it: SQLite is a local file and console input from a regular file
+ * is read on libuv's thread pool.
+ *
+ * Lifecycle:
+ *   parse options -> load and validate the config -> open the store
+ *   (migrations) -> create and start the adapter -> deliver what the
+ *   outbox still holds from before -> run the loop
+ *   stop (SIGTERM/SIGINT, or the console's end of input): stop taking
+ *   input, let the outbox deliver what is queued for up to
+ *   LIHUI_DRAIN_SECONDS, then close every handle; rows not delivered stay
+ *   pending in the store for the next start. A second signal exits at once.
+ *
+ * The choice of libuv as the one loop (over lws's own loop with a curl
+ * tick, or a worker thread for curl) follows the libwebsockets maintainers'
+ * advice for lws + libcurl (warmcat/libwebsockets#2762) and curl's own
+ * multi-socket design; see the project's style notes.
+ */
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "lihui/adapter.h"
+#include "lihui/bot.h"
+#include "lihui/buf.h"
+#include "lihui/cmd.h"
+#include "lihui/config.h"
+#include "lihui/log.h"
+#include "lihui/outbox.h"
+#include "lihui/store.h"
+#include "lihui/xmalloc.h"
+
+#define LIHUI_DRAIN_SECONDS 10
+
+struct daemon {
+	uv_loop_t loop;
+	uv_signal_t sigint, sigterm;
+	uv_timer_t drain_timer;
+	struct config config;
+	struct store *store;
+	struct bot bot;
+	struct adapter *adapter;
+	struct outbox *outbox;
+	int stopping;
+	int closing;
+	int pending_closes;
+	int exit_code;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lihui [--console] [--config FILE] [--db FILE] "
+		"[--locale en|zh_CN]\n"
+		"       lihui --check-config FILE\n"
+		"       lihui --list-commands [--locale en|zh_CN]\n"
+		"       lihui --version | --help\n"
+		"\n"
+		"  --console          talk to lihui on standard input/output\n"
+		"  --config FILE      configuration file (default: none, "
+		"built-in defaults)\n"
+		"  --db FILE          SQLite database (default: "
+		"./var/lihui.db)\n"
+		"  --locale LOCALE    language of new channels (en, zh_CN)\n"
+		"  --check-config F   validate F and exit\n"
+		"  --list-commands    print every command as Markdown\n"
+		"\n"
+		"Environment: LIHUI_LOG=debug|info|warn|error; secrets "
+		"LIHUI_MATTERMOST_TOKEN,\n"
+		"LIHUI_SLACK_BOT_TOKEN, LIHUI_SLACK_APP_TOKEN, "
+		"LIHUI_SLACK_SIGNING_SECRET.\n");
+}
+
+static void
+daemon_handle_closed(uv_handle_t *h)
+{
+	struct daemon *d = h->data;
+
+	d->pending_closes--;
+}
+
+static void
+daemon_part_closed(void *arg)
+{
+	struct daemon *d = arg;
+
+	d->pending_closes--;
+}
+
+/* Close every handle; the loop then ends by itself. */
+static void
+daemon_close(struct daemon *d)
+{
+	if (d->closing)
+		return;
+	d->closing = 1;
+	d->pending_closes = 5;
+	uv_close((uv_handle_t *)&d->sigint, daemon_handle_closed);
+	uv_close((uv_handle_t *)&d->sigterm, daemon_handle_closed);
+	uv_close((uv_handle_t *)&d->drain_timer, daemon_handle_closed);
+	outbox_close(d->outbox, daemon_part_closed, d);
+	d->adapter->ops->close(d->adapter, daemon_part_closed, d);
+}
+
+static void
+daemon_drained(void *arg)
+{
+	daemon_close(arg);
+}
+
+static void
+daemon_drain_timeout(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	log_warn("%lld messages not delivered in %d s; they stay queued for "
+		 "the next start",
+		 (long long)outbox_backlog(d->outbox), LIHUI_DRAIN_SECONDS);
+	daemon_close(d);
+}
+
+/* Stop taking input and deliver what is queued, within a bound. */
+static void
+daemon_stop(struct daemon *d)
+{
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	if (d->adapter->ops->stop != NULL)
+		d->adapter->ops->stop(d->adapter);
+	uv_timer_start(&d->drain_timer, daemon_drain_timeout,
+		       LIHUI_DRAIN_SECONDS * 1000, 0);
+	outbox_when_idle(d->outbox, daemon_drained, d);
+}
+
+static void
+daemon_signal(uv_signal_t *s, int signum)
+{
+	struct daemon *d = s->data;
+
+	if (d->stopping) {
+		log_warn("second signal %d: exiting now", signum);
+		_exit(1);
+	}
+	log_info("signal %d: stopping", signum);
+	daemon_stop(d);
+}
+
+static void
+daemon_event(void *arg, const struct chat_event *ev)
+{
+	struct daemon *d = arg;
+
+	bot_handle_event(&d->bot, ev);
+}
+
+static void
+daemon_input_closed(void *arg)
+{
+	daemon_stop(arg);
+}
+
+static void
+daemon_outbox_ready(void *arg)
+{
+	struct daemon *d = arg;
+
+	outbox_kick(d->outbox);
+}
+
+/* Apply --locale to the console's channel, which may already exist. */
+static int
+daemon_console_locale(struct daemon *d, char **cause)
+{
+	struct channel defaults, ch;
+	int rc;
+
+	memset(&defaults, 0, sizeof defaults);
+	defaults.locale = d->config.locale;
+	defaults.timezone = d->config.timezone;
+	defaults.sections = d->config.sections;
+	defaults.meeting_wday = d->config.meeting_wday;
+	defaults.meeting_minute = d->config.meeting_minute;
+	defaults.meeting_length = d->config.meeting_length;
+	if (store_channel_ensure(d->store, d->config.channel_name,
+				 d->config.channel_name, &defaults, &ch,
+				 cause) != 0)
+		return -1;
+	free(ch.locale);
+	ch.locale = xstrdup(d->config.locale);
+	rc = store_channel_update(d->store, &ch, cause);
+	channel_release(&ch);
+	return rc;
+}
+
+static int
+daemon_run(struct daemon *d, int set_locale)
+{
+	const struct adapter_ops *ops;
+	struct adapter_sink sink;
+	char *cause = NULL;
+
+	ops = adapter_find(d->config.adapter);
+	if (ops == NULL) {
+		fprintf(stderr, "lihui: adapter '%s' is not available in this "
+				"build\n",
+			d->config.adapter);
+		return 1;
+	}
+	d->store = store_open(d->config.database, &cause);
+	if (d->store == NULL) {
+		fprintf(stderr, "lihui: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	if (set_locale && strcmp(ops->name, "console") == 0 &&
+	    daemon_console_locale(d, &cause) != 0) {
+		fprintf(stderr, "lihui: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	uv_loop_init(&d->loop);
+	d->loop.data = d;
+	bot_init(&d->bot, &d->config, d->store, clock_system(), ops->max_text);
+	sink.event = daemon_event;
+	sink.closed = daemon_input_closed;
+	sink.arg = d;
+	d->adapter = ops->create(&d->config, &d->loop, &sink, &cause);
+	if (d->adapter == NULL) {
+		fprintf(stderr, "lihui: %s\n", cause);
+		free(cause);
+		uv_loop_close(&d->loop);
+		return 1;
+	}
+	d->outbox = outbox_new(&d->loop, &d->bot, d->adapter);
+	d->bot.outbox_ready = daemon_outbox_ready;
+	d->bot.outbox_arg = d;
+
+	uv_signal_init(&d->loop, &d->sigint);
+	uv_signal_init(&d->loop, &d->sigterm);
+	uv_timer_init(&d->loop, &d->drain_timer);
+	d->sigint.data = d->sigterm.data = d->drain_timer.data = d;
+	uv_signal_start(&d->sigint, daemon_signal, SIGINT);
+	uv_signal_start(&d->sigterm, daemon_signal, SIGTERM);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (ops->start(d->adapter, &cause) != 0) {
+		fprintf(stderr, "lihui: %s\n", cause);
+		free(cause);
+		d->exit_code = 1;
+		daemon_close(d);
+	} else {
+		log_info("lihui %s started: adapter %s, database %s",
+			 LIHUI_VERSION, ops->name, d->config.database);
+		outbox_kick(d->outbox);
+	}
+	uv_run(&d->loop, UV_RUN_DEFAULT);
+	if (d->pending_closes != 0)
+		log_warn("%d handles still closing at exit", d->pending_closes);
+	if (uv_loop_close(&d->loop) != 0)
+		log_warn("event loop closed with handles still open");
+	d->adapter->ops->free(d->adapter);
+	outbox_free(d->outbox);
+	store_close(d->store);
+	return d->exit_code;
+}
+
+static int
+list_commands(struct daemon *d)
+{
+	struct buf b;
+	int loc = locale_parse(d->config.locale);
+
+	bot_init(&d->bot, &d->config, NULL, clock_system(), 16383);
+	buf_init(&b, 1024 * 1024);
+	cmd_list_markdown(&d->bot, loc < 0 ? LOCALE_EN : (enum locale)loc, &b);
+	fputs(buf_str(&b), stdout);
+	buf_release(&b);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "console", no_argument, NULL, 'c' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "locale", required_argument, NULL, 'l' },
+		{ "check-config", required_argument, NULL, 'C' },
+		{ "list-commands", no_argument, NULL, 'L' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct daemon d;
+	const char *config_path = NULL, *db = NULL, *locale = NULL;
+	char *cause = NULL;
+	int opt, console = 0, check = 0, list = 0, rc;
+
+	memset(&d, 0, sizeof d);
+	while ((opt = getopt_long(argc, argv, "cf:d:l:h", options, NULL)) !=
+	       -1) {
+		switch (opt) {
+		case 'c':
+			console = 1;
+			break;
+		case 'f':
+			config_path = optarg;
+			break;
+		case 'C':
+			config_path = optarg;
+			check = 1;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'l':
+			locale = optarg;
+			break;
+		case 'L':
+			list = 1;
+			break;
+		case 'V':
+			printf("lihui %s\n", LIHUI_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "lihui: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (locale != NULL && locale_parse(locale) < 0) {
+		fprintf(stderr, "lihui: unknown locale '%s' (use en or zh_CN)\n",
+			locale);
+		return 2;
+	}
+
+	config_defaults(&d.config);
+	if (config_path != NULL &&
+	    config_load(&d.config, config_path, &cause) != 0)
+		goto config_failed;
+	if (console && !check) {
+		free(d.config.adapter);
+		d.config.adapter = xstrdup("console");
+	}
+	if (db != NULL) {
+		free(d.config.database);
+		d.config.database = xstrdup(db);
+	}
+	if (locale != NULL) {
+		free(d.config.locale);
+		d.config.locale =
+		    xstrdup(locale_name((enum locale)locale_parse(locale)));
+	}
+	if (config_finish(&d.config, &cause) != 0)
+		goto config_failed;
+	if (check) {
+		printf("%s: ok\n", config_path);
+		config_release(&d.config);
+		return 0;
+	}
+	rc = list ? list_commands(&d) : daemon_run(&d, locale != NULL);
+	config_release(&d.config);
+	return rc;
+
+config_failed:
+	fprintf(stderr, "lihui: %s\n", cause);
+	free(cause);
+	config_release(&d.config);
+	return 1;
+}

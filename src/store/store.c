@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store.c: open and close lihui's SQLite database, migrate its schema, run
+ * transactions and keep the statement cache. The queries themselves live in
+ * one file per table group (store-channel.c, store-report.c, ...).
+ *
+ * Connection. One connection, used from one thread: the loop thread. It is
+ * opened with SQLITE_OPEN_NOMUTEX and nothing in the store is shared or
+ * global. A file database runs in WAL mode with synchronous=NORMAL: a commit
+ * appends to the WAL without an fsync, so it survives a crash of the
+ * process, and a power loss can lose the last commits but not corrupt the
+ * file. foreign_keys is on (deleting a channel deletes its members, cycles
+ * and jobs; deleting a cycle its reports, metrics and topics), and
+ * busy_timeout makes a second process (a sqlite3 shell, a backup) wait
+ * rather than fail. ":memory:" skips the WAL settings.
+ *
+ * Migrations. The schema is migrations[] below: migrations[i] takes
+ * PRAGMA user_version from i to i + 1, and store_latest_version() is the
+ * number of entries. At open, every missing migration runs in one
+ * BEGIN IMMEDIATE transaction together with the user_version update, so a
+ * failure leaves the database at its old version. A database whose version
+ * is newer than the one asked for (normally this build's latest) is refused
+ * rather than guessed at. Never edit a migration that has been released;
+ * append a new one, even to fix a mistake in an old one.
+ *
+ * Statement cache. Each query has an id (enum store_stmt_id in
+ * store-int.h) and its SQL at the single call site that runs it.
+ * store_stmt() prepares it on first use with SQLITE_PREPARE_PERSISTENT and
+ * hands it out reset; the caller binds every parameter, steps, and resets it
+ * before returning, so no statement keeps a read snapshot open between calls
+ * (which would pin the WAL and block checkpoints). store_close() finalizes
+ * them all. A hot command therefore costs no parsing or planning after its
+ * first run.
+ *
+ * Transactions. store_begin() is BEGIN IMMEDIATE: it takes the write lock up
+ * front, so a command cannot fail half-way on a lock upgrade. A call made
+ * outside store_begin() commits by itself; the few calls that run more than
+ * one statement wrap them in a savepoint (store_atomic_begin/end) so they are
+ * all-or-nothing inside or outside a transaction. If store_commit() fails,
+ * the transaction is still open (or already rolled back by SQLite): call
+ * store_rollback(), which is a no-op when nothing is open.
+ *
+ * Errors. Every sqlite3 failure becomes -1 with a cause such as
+ * "cannot add report: FOREIGN KEY constraint failed". Allocation failure in
+ * our own code is fatal (xmalloc.h); SQLite's own is an ordinary error.
+ *
+ * Adding a table or column: append a migration here, add the statement ids
+ * to store-int.h and the functions to the table group's file and store.h,
+ * and extend tests/unit/store/.
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lihui/log.h"
+#include "lihui/store.h"
+#include "lihui/xmalloc.h"
+#include "store-int.h"
+
+/* How long a statement waits for another connection's lock, in ms. */
+#define STORE_BUSY_TIMEOUT 5000
+
+static const char *const migrations[] = {
+	/*
+	 * 1: the tables. Times are UTC epoch seconds; enums are integers
+	 * (enum section_kind, outbox_kind, outbox_state in store.h).
+	 */
+	"CREATE TABLE channels ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  locale TEXT NOT NULL,"
+	"  timezone TEXT NOT NULL,"
+	"  sections INTEGER NOT NULL,"
+	"  meeting_wday INTEGER NOT NULL,"
+	"  meeting_minute INTEGER NOT NULL,"
+	"  meeting_length INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE members ("
+	"  channel_id INTEGER NOT NULL"
+	"    REFERENCES channels (id) ON DELETE CASCADE,"
+	"  user_name TEXT NOT NULL,"
+	"  on_roster INTEGER NOT NULL DEFAULT 0,"
+	"  away_until TEXT,"
+	"  PRIMARY KEY (channel_id, user_name)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE cycles ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel_id INTEGER NOT NULL"
+	"    REFERENCES channels (id) ON DELETE CASCADE,"
+	"  starts_at INTEGER NOT NULL,"
+	"  length INTEGER NOT NULL,"
+	"  UNIQUE (channel_id, starts_at)"
+	");"
+	"CREATE TABLE reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  cycle_id INTEGER NOT NULL"
+	"    REFERENCES cycles (id) ON DELETE CASCADE,"
+	"  user_name TEXT NOT NULL,"
+	"  section INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  helpers TEXT,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE metrics ("
+	"  id INTEGER PRIMARY KEY,"
+	"  cycle_id INTEGER NOT NULL"
+	"    REFERENCES cycles (id) ON DELETE CASCADE,"
+	"  user_name TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  unit TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (cycle_id, user_name, name)"
+	");"
+	"CREATE TABLE agenda_topics ("
+	"  id INTEGER PRIMARY KEY,"
+	"  cycle_id INTEGER NOT NULL"
+	"    REFERENCES cycles (id) ON DELETE CASCADE,"
+	"  title TEXT NOT NULL,"
+	"  owner TEXT,"
+	"  minutes INTEGER NOT NULL,"
+	"  added_by TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel_id INTEGER"
+	"    REFERENCES channels (id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL,"
+	"  due INTEGER NOT NULL,"
+	"  last_run INTEGER,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  payload TEXT"
+	");"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind INTEGER NOT NULL,"
+	"  channel_key TEXT NOT NULL,"
+	"  user TEXT,"
+	"  text TEXT NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  post_id TEXT,"
+	"  error TEXT"
+	");",
+
+	/*
+	 * 2: indexes for the hot queries. Cycles by (channel_id, starts_at)
+	 * and metrics by (cycle_id, user_name) are already served by the
+	 * indexes behind their UNIQUE constraints, so they get none here.
+	 * reports_cycle_user also returns a user's items in section, id
+	 * order (the rowid ends every index entry) without a sort;
+	 * metrics_cycle_name does the same for the whole-cycle metric list.
+	 */
+	"CREATE INDEX reports_cycle_user"
+	"  ON reports (cycle_id, user_name, section);"
+	"CREATE INDEX metrics_cycle_name"
+	"  ON metrics (cycle_id, name, user_name);"
+	"CREATE INDEX agenda_topics_cycle ON agenda_topics (cycle_id);"
+	"CREATE INDEX outbox_state_next"
+	"  ON outbox (state, next_attempt_at);",
+};
+
+#define STORE_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+static int store_is_memory(const struct store *s);
+static int store_configure(struct store *s, char **cause);
+static int store_migrate(struct store *s, int target, char **cause);
+static int store_open_exec(struct store *s, const char *sql, char **cause);
+static int store_user_version(struct store *s, int *version, char **cause);
+
+int
+store_latest_version(void)
+{
+	return STORE_MIGRATIONS;
+}
+
+struct store *
+store_open(const char *path, char **cause)
+{
+	return store_open_at(path, store_latest_version(), cause);
+}
+
+struct store *
+store_open_at(const char *path, int version, char **cause)
+{
+	struct store *s;
+	int rc;
+
+	if (version < 0 || version > STORE_MIGRATIONS) {
+		set_cause(cause,
+			  "cannot open database '%s': no schema version %d "
+			  "(this build knows 0 to %d)",
+			  path, version, STORE_MIGRATIONS);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &s->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				 SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		set_cause(cause, "cannot open database '%s': %s", path,
+			  s->db != NULL ? sqlite3_errmsg(s->db)
+					: sqlite3_errstr(rc));
+		store_close(s);
+		return NULL;
+	}
+	if (store_configure(s, cause) != 0 ||
+	    store_migrate(s, version, cause) != 0) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	/*
+	 * With every statement finalized this cannot be SQLITE_BUSY; an open
+	 * transaction is rolled back, and the last connection to a WAL
+	 * database checkpoints it and removes the -wal file.
+	 */
+	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
+		log_warn("cannot close database '%s': %s", s->path,
+			 sqlite3_errmsg(s->db));
+	free(s->path);
+	free(s);
+}
+
+int
+store_version(struct store *s)
+{
+	return s->version;
+}
+
+int
+store_begin(struct store *s, char **cause)
+{
+	return store_exec(s, STMT_BEGIN, "BEGIN IMMEDIATE",
+			  "cannot begin transaction", cause);
+}
+
+int
+store_commit(struct store *s, char **cause)
+{
+	return store_exec(s, STMT_COMMIT, "COMMIT", "cannot commit transaction",
+			  cause);
+}
+
+void
+store_rollback(struct store *s)
+{
+	char *cause = NULL;
+
+	/* SQLite may already have rolled back after an I/O or full error. */
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	if (store_exec(s, STMT_ROLLBACK, "ROLLBACK",
+		       "cannot roll back transaction", &cause) != 0) {
+		log_warn("%s", cause);
+		free(cause);
+	}
+}
+
+/* Whether s is a private in-memory (or temporary) database, not a file. */
+static int
+store_is_memory(const struct store *s)
+{
+	return strcmp(s->path, ":memory:") == 0 || s->path[0] == '\0';
+}
+
+/* Connection settings that are not part of the schema; see the top. */
+static int
+store_configure(struct store *s, char **cause)
+{
+	sqlite3_stmt *st;
+	const char *mode;
+	int rc;
+
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT);
+#ifdef SQLITE_DBCONFIG_DQS_DML
+	/* A double-quoted string is an identifier, never a literal. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+#endif
+	if (store_open_exec(s, "PRAGMA foreign_keys = ON", cause) != 0)
+		return -1;
+	if (store_is_memory(s))
+		return 0;
+
+	/* The first statement to read the file: reports "not a database". */
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+				NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		set_cause(cause, "cannot open database '%s': %s", s->path,
+			  sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	mode = (const char *)sqlite3_column_text(st, 0);
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		set_cause(cause,
+			  "cannot open database '%s': cannot use WAL mode "
+			  "(journal mode is '%s')",
+			  s->path, mode != NULL ? mode : "unknown");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return store_open_exec(s, "PRAGMA synchronous = NORMAL", cause);
+}
+
+/* Bring the schema to version target in one transaction; see the top. */
+static int
+store_migrate(struct store *s, int target, char **cause)
+{
+	char sql[64];
+	int current = 0, v;
+
+	if (store_open_exec(s, "BEGIN IMMEDIATE", cause) != 0)
+		return -1;
+	if (store_user_version(s, &current, cause) != 0)
+		goto fail;
+	if (current > STORE_MIGRATIONS) {
+		set_cause(cause,
+			  "cannot open database '%s': its schema version %d "
+			  "is newer than this build's %d",
+			  s->path, current, STORE_MIGRATIONS);
+		goto fail;
+	}
+	if (current > target) {
+		set_cause(cause,
+			  "cannot open database '%s': its schema version %d "
+			  "is newer than the requested %d",
+			  s->path, current, target);
+		goto fail;
+	}
+	for (v = current; v < target; v++) {
+		char *err = NULL;
+
+		if (sqlite3_exec(s->db, migrations[v], NULL, NULL, &err) !=
+		    SQLITE_OK) {
+			set_cause(cause,
+				  "cannot migrate database '%s' to version "
+				  "%d: %s",
+				  s->path, v + 1,
+				  err != NULL ? err : sqlite3_errmsg(s->db));
+			sqlite3_free(err);
+			goto fail;
+		}
+	}
+	if (current != target) {
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", target);
+		if (store_open_exec(s, sql, cause) != 0)
+			goto fail;
+		log_write(store_is_memory(s) ? LOG_DEBUG : LOG_INFO, __func__,
+			  "database '%s' migrated from version %d to %d",
+			  s->path, current, target);
+	}
+	if (store_open_exec(s, "COMMIT", cause) != 0)
+		goto fail;
+	s->version = target;
+	return 0;
+
+fail:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Run one uncached statement while opening. */
+static int
+store_open_exec(struct store *s, const char *sql, char **cause)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) == SQLITE_OK)
+		return 0;
+	set_cause(cause, "cannot open database '%s': %s", s->path,
+		  err != NULL ? err : sqlite3_errmsg(s->db));
+	sqlite3_free(err);
+	return -1;
+}
+
+static int
+store_user_version(struct store *s, int *version, char **cause)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, NULL, "cannot read schema version", cause);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		store_fail(s, NULL, "cannot read schema version", cause);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+sqlite3_stmt *
+store_stmt(struct store *s, enum store_stmt_id id, const char *sql,
+	   char **cause)
+{
+	sqlite3_stmt *st = s->stmt[id];
+
+	if (st != NULL) {
+		if (s->sql[id] != sql && strcmp(s->sql[id], sql) != 0)
+			BUG("statement id used with two different queries");
+		/* Normally already reset by its last user; this is cheap. */
+		sqlite3_reset(st);
+		return st;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+			       NULL) != SQLITE_OK) {
+		set_cause(cause, "cannot prepare query: %s (%s)",
+			  sqlite3_errmsg(s->db), sql);
+		return NULL;
+	}
+	s->stmt[id] = st;
+	s->sql[id] = sql;
+	return st;
+}
+
+int
+store_fail(struct store *s, sqlite3_stmt *st, const char *what, char **cause)
+{
+	/* Read the message before the reset, which may replace it. */
+	set_cause(cause, "%s: %s", what, sqlite3_errmsg(s->db));
+	if (st != NULL)
+		sqlite3_reset(st);
+	return -1;
+}
+
+int
+store_exec(struct store *s, enum store_stmt_id id, const char *sql,
+	   const char *what, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, id, sql, cause);
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, st, what, cause);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_delete_row(struct store *s, enum store_stmt_id id, const char *sql,
+		 int64_t row, const char *what, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, id, sql, cause);
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, row) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, st, what, cause);
+	sqlite3_reset(st);
+	if (sqlite3_changes(s->db) == 0)
+		return set_cause(cause, "%s %" PRId64 ": no such row", what,
+				 row);
+	return 0;
+}
+
+int
+store_atomic_begin(struct store *s, const char *what, char **cause)
+{
+	return store_exec(s, STMT_SAVEPOINT, "SAVEPOINT store_call", what,
+			  cause);
+}
+
+int
+store_atomic_end(struct store *s, int rc, const char *what, char **cause)
+{
+	if (rc == 0 &&
+	    store_exec(s, STMT_RELEASE, "RELEASE store_call", what, cause) == 0)
+		return 0;
+	/*
+	 * Undo the call's statements and drop the savepoint. Either may fail
+	 * only if SQLite has already rolled the whole transaction back, which
+	 * is what we want anyway.
+	 */
+	store_exec(s, STMT_ROLLBACK_TO, "ROLLBACK TO store_call", what, NULL);
+	store_exec(s, STMT_RELEASE, "RELEASE store_call", what, NULL);
+	return -1;
+}
+
+int
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+char *
+store_column_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	v = sqlite3_column_text(st, col);
+	if (v == NULL)
+		fatal("out of memory reading a database row");
+	return xstrndup((const char *)v, (size_t)sqlite3_column_bytes(st, col));
+}
+
+void *
+store_grow(void *a, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return a;
+	*cap = *cap != 0 ? *cap * 2 : 8;
+	return xreallocarray(a, *cap, size);
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * harness.c: the test bot behind harness.h.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+#include "lihui/agenda.h"
+#include "lihui/buf.h"
+#include "lihui/event.h"
+#include "lihui/xmalloc.h"
+
+static int64_t
+tb_clock(void *arg)
+{
+	return ((struct tb *)arg)->now;
+}
+
+struct tb *
+tb_new(void)
+{
+	struct tb *tb = xcalloc(1, sizeof *tb);
+	struct clock c = { .now = tb_clock, .arg = tb };
+	char *cause = NULL;
+
+	config_defaults(&tb->config);
+	assert_int_equal(config_finish(&tb->config, &cause), 0);
+	tb->store = store_open(":memory:", &cause);
+	if (tb->store == NULL)
+		fail_msg("store_open: %s", cause);
+	tb->now = TB_NOW;
+	bot_init(&tb->bot, &tb->config, tb->store, c, 16383);
+	return tb;
+}
+
+void
+tb_free(struct tb *tb)
+{
+	store_close(tb->store);
+	config_release(&tb->config);
+	free(tb->out);
+	free(tb);
+}
+
+void
+tb_clock_set(struct tb *tb, int64_t now)
+{
+	tb->now = now;
+}
+
+/* Collect the outbox rows added since the last call into tb->out. */
+static const char *
+tb_collect(struct tb *tb)
+{
+	struct outbox_msg *m = NULL;
+	size_t n = 0, i;
+	struct buf b;
+	char *cause = NULL;
+
+	if (store_outbox_since(tb->store, tb->seen, &m, &n, &cause) != 0)
+		fail_msg("store_outbox_since: %s", cause);
+	buf_init(&b, 16 * 1024 * 1024);
+	for (i = 0; i < n; i++) {
+		if (m[i].kind == OUTBOX_CHANNEL)
+			buf_printf(&b, "[channel] %s\n", m[i].text);
+		else if (m[i].kind == OUTBOX_EPHEMERAL)
+			buf_printf(&b, "[ephemeral @%s] %s\n", m[i].user,
+				   m[i].text);
+		else
+			buf_printf(&b, "[dm @%s] %s\n", m[i].user, m[i].text);
+		tb->seen = m[i].id;
+	}
+	outbox_msg_list_free(m, n);
+	free(tb->out);
+	tb->out = buf_detach(&b);
+	return tb->out;
+}
+
+const char *
+tb_cmd(struct tb *tb, const char *user, const char *line)
+{
+	struct chat_event ev;
+	char trigger[64];
+	size_t n;
+
+	assert_true(line[0] == '/');
+	n = strcspn(line + 1, " ");
+	assert_true(n < sizeof trigger);
+	memcpy(trigger, line + 1, n);
+	trigger[n] = '\0';
+	memset(&ev, 0, sizeof ev);
+	ev.kind = CHAT_COMMAND;
+	ev.channel_key = "ops";
+	ev.channel_name = "ops";
+	ev.user_id = user;
+	ev.user_name = user;
+	ev.trigger = trigger;
+	ev.text = line[1 + n] == ' ' ? line + 2 + n : "";
+	bot_handle_event(&tb->bot, &ev);
+	return tb_collect(tb);
+}
+
+static const char *
+tb_message(struct tb *tb, const char *user, const char *text, int direct)
+{
+	struct chat_event ev;
+	size_t blen = strlen(tb->config.bot_name);
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = CHAT_MESSAGE;
+	ev.channel_key = direct ? "dm-channel" : "ops";
+	ev.channel_name = ev.channel_key;
+	ev.user_id = user;
+	ev.user_name = user;
+	ev.text = text;
+	ev.is_direct = direct;
+	ev.mentions_bot = text[0] == '@' &&
+			  strncmp(text + 1, tb->config.bot_name, blen) == 0;
+	bot_handle_event(&tb->bot, &ev);
+	return tb_collect(tb);
+}
+
+const char *
+tb_say(struct tb *tb, const char *user, const char *text)
+{
+	return tb_message(tb, user, text, 0);
+}
+
+const char *
+tb_dm(struct tb *tb, const char *user, const char *text)
+{
+	return tb_message(tb, user, text, 1);
+}
+
+char *
+tb_snapshot(struct tb *tb)
+{
+	struct channel defaults, ch;
+	struct cycle cy;
+	struct report_item *items = NULL;
+	struct metric *metrics = NULL;
+	struct topic *topics = NULL;
+	struct member *members = NULL;
+	size_t ni = 0, nm = 0, nt = 0, nb = 0, i;
+	struct buf b;
+	char *cause = NULL;
+
+	memset(&defaults, 0, sizeof defaults);
+	defaults.locale = tb->config.locale;
+	defaults.timezone = tb->config.timezone;
+	defaults.sections = tb->config.sections;
+	defaults.meeting_wday = tb->config.meeting_wday;
+	defaults.meeting_minute = tb->config.meeting_minute;
+	defaults.meeting_length = tb->config.meeting_length;
+	if (store_channel_ensure(tb->store, "ops", "ops", &defaults, &ch,
+				 &cause) != 0 ||
+	    agenda_cycle(tb->store, &ch, tb->now, &cy, &cause) != 0 ||
+	    store_report_list_cycle(tb->store, cy.id, &items, &ni, &cause) !=
+		0 ||
+	    store_metric_list_cycle(tb->store, cy.id, &metrics, &nm,
+				    &cause) != 0 ||
+	    store_topic_list(tb->store, cy.id, &topics, &nt, &cause) != 0 ||
+	    store_member_list(tb->store, ch.id, 0, &members, &nb, &cause) != 0)
+		fail_msg("snapshot: %s", cause);
+	buf_init(&b, 16 * 1024 * 1024);
+	buf_printf(&b, "channel %s %s %s %u\n", ch.name, ch.locale,
+		   ch.timezone, ch.sections);
+	for (i = 0; i < ni; i++)
+		buf_printf(&b, "report %s %d %s | %s\n", items[i].user_name,
+			   items[i].section, items[i].text,
+			   items[i].helpers ? items[i].helpers : "-");
+	for (i = 0; i < nm; i++)
+		buf_printf(&b, "metric %s %s %.17g %s\n", metrics[i].user_name,
+			   metrics[i].name, metrics[i].value, metrics[i].unit);
+	for (i = 0; i < nt; i++)
+		buf_printf(&b, "topic %s %s %d\n", topics[i].title,
+			   topics[i].owner ? topics[i].owner : "-",
+			   topics[i].minutes);
+	for (i = 0; i < nb; i++)
+		buf_printf(&b, "member %s %d %s\n", members[i].user_name,
+			   members[i].on_roster,
+			   members[i].away_until ? members[i].away_until : "-");
+	report_item_list_free(items, ni);
+	metric_list_free(metrics, nm);
+	topic_list_free(topics, nt);
+	member_list_free(members, nb);
+	channel_release(&ch);
+	return buf_detach(&b);
+}

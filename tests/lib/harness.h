@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * harness.h: a test bot: the real dispatcher over a ":memory:" store, the
+ * built-in default configuration and a fake clock. Tests say lines as
+ * users would and read back what lihui put in the outbox.
+ */
+#ifndef LIHUI_TEST_HARNESS_H
+#define LIHUI_TEST_HARNESS_H
+
+#include <stdint.h>
+
+#include "lihui/bot.h"
+#include "lihui/config.h"
+#include "lihui/store.h"
+
+/* 2026-11-26T08:00:00Z, a Thursday; the next Monday 10:00 UTC is
+ * 2026-11-30T10:00:00Z. */
+#define TB_NOW 1795680000
+
+struct tb {
+	struct config config;
+	struct store *store;
+	struct bot bot;
+	int64_t now;
+	int64_t seen; /* the last outbox id returned by tb_* */
+	char *out;    /* what the last call added to the outbox */
+};
+
+/** A fresh test bot (channel "ops", locale en unless set later). */
+struct tb *tb_new(void);
+void tb_free(struct tb *tb);
+void tb_clock_set(struct tb *tb, int64_t now);
+
+/**
+ * user runs a slash command line such as "/report done x" in channel ops.
+ * Returns what it added to the outbox, one post per line group:
+ * "[ephemeral @user] text" or "[channel] text", each ending in "\n";
+ * borrowed until the next call.
+ */
+const char *tb_cmd(struct tb *tb, const char *user, const char *line);
+/** user says text in the channel (e.g. "@lihui report done x"). */
+const char *tb_say(struct tb *tb, const char *user, const char *text);
+/** user sends text to the bot in a direct message. */
+const char *tb_dm(struct tb *tb, const char *user, const char *text);
+
+/**
+ * A summary of everything the store holds for channel ops in its next
+ * cycle (reports, metrics, topics, members); caller frees. Two equal
+ * snapshots mean a command stored nothing.
+ */
+char *tb_snapshot(struct tb *tb);
+
+#endif
