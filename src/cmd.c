@@ -39,6 +39,8 @@
 
 /* The longest reply the dispatcher builds itself (help, usage). */
 #define CMD_REPLY_MAX (64 * 1024)
+/* The most of a user's word an error reply repeats, in bytes. */
+#define CMD_SHOWN_MAX 40
 
 struct cmd_out_item {
 	int kind; /* enum outbox_kind */
@@ -147,6 +149,15 @@ cmd_trigger_of(const struct bot *bot, const struct cmd_entry *e)
 	if (e == &cmd_meeting_entry)
 		return c->trigger_meeting;
 	return e->name;
+}
+
+/* word cut to CMD_SHOWN_MAX bytes (at a character boundary) into out. */
+static const char *
+cmd_shown(const char *word, char *out, size_t size)
+{
+	snprintf(out, size, "%.*s",
+		 (int)utf8_cut(word, strlen(word), CMD_SHOWN_MAX), word);
+	return out;
 }
 
 /* Find a group by trigger word first, then by canonical name. */
@@ -327,19 +338,24 @@ cmd_run(struct cmd_ctx *ctx, const char *trigger, const char *text)
 	const struct cmd_entry *e;
 	const struct cmd_sub *s = NULL;
 	struct args a;
-	char *cause = NULL, *word = NULL;
+	char *cause = NULL, *word = NULL, shown[CMD_SHOWN_MAX + 1];
 	const char *rest = text;
 	enum cmd_status st;
-	size_t len = strlen(text);
+	size_t len = strlen(text), tlen = strlen(trigger);
 
-	if (len > ctx->bot->config->max_text) {
+	/*
+	 * The trigger is the first word of a message addressed to the bot,
+	 * as untrusted as the rest: check it too before it is echoed.
+	 */
+	if (len > ctx->bot->config->max_text ||
+	    tlen > ctx->bot->config->max_text) {
 		cmd_error(ctx,
 			  L_(ctx->loc, "that is too long (%zu bytes; at most "
 				       "%zu); please shorten it"),
-			  len, ctx->bot->config->max_text);
+			  len > tlen ? len : tlen, ctx->bot->config->max_text);
 		return CMD_ERROR;
 	}
-	if (!utf8_valid(text, len)) {
+	if (!utf8_valid(text, len) || !utf8_valid(trigger, tlen)) {
 		cmd_error(ctx, "%s",
 			  L_(ctx->loc, "that text is not valid UTF-8; nothing "
 				       "was saved"));
@@ -362,7 +378,7 @@ cmd_run(struct cmd_ctx *ctx, const char *trigger, const char *text)
 	if (e == NULL) {
 		cmd_error(ctx,
 			  L_(ctx->loc, "unknown command '%s'; try /lihui help"),
-			  trigger);
+			  cmd_shown(trigger, shown, sizeof shown));
 		free(word);
 		return CMD_ERROR;
 	}
@@ -391,7 +407,8 @@ cmd_run(struct cmd_ctx *ctx, const char *trigger, const char *text)
 		cmd_error(ctx,
 			  L_(ctx->loc, "unknown subcommand '%s' of /%s; try "
 				       "/%s help"),
-			  a.argv[0], ctx->trigger, ctx->trigger);
+			  cmd_shown(a.argv[0], shown, sizeof shown),
+			  ctx->trigger, ctx->trigger);
 		args_release(&a);
 		return CMD_ERROR;
 	}
@@ -551,9 +568,11 @@ cmd_dispatch(struct bot *bot, const struct chat_event *ev)
 		if (cmd_store_out(&ctx, &cause) != 0)
 			goto store_failed;
 	}
-	log_info("/%s %s by %s -> %s (%ld us)", trigger,
-		 ctx.sub ? ctx.sub->name : "-", ev->user_name,
-		 st == CMD_OK ? "ok" : "error", cmd_elapsed_us(&start));
+	/* User errors are the user's business: debug level only. */
+	log_write(st == CMD_OK ? LOG_INFO : LOG_DEBUG, __func__,
+		  "/%s %s by %s -> %s (%ld us)", trigger,
+		  ctx.sub ? ctx.sub->name : "-", ev->user_name,
+		  st == CMD_OK ? "ok" : "error", cmd_elapsed_us(&start));
 	goto done;
 
 store_failed:

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lihui/log.h"
+#include "lihui/utf8.h"
 
 static const char *const log_level_names[] = {
 	[LOG_DEBUG] = "debug",
@@ -38,16 +39,27 @@ log_enabled(enum log_level level)
 	return level >= log_threshold();
 }
 
+/* Longest line written; longer messages are cut (with "..."). */
+#define LOG_LINE_MAX 2048
+
 void
 log_write(enum log_level level, const char *func, const char *fmt, ...)
 {
+	char msg[LOG_LINE_MAX];
 	va_list ap;
+	int n;
 
 	if (!log_enabled(level))
 		return;
-	fprintf(stderr, "lihui: %s: %s: ", log_level_names[level], func);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof msg)
+		memcpy(msg + utf8_cut(msg, sizeof msg - 1, sizeof msg - 4), "...",
+		       4);
+	/* One call, so one write(2) on the unbuffered stderr. */
+	fprintf(stderr, "lihui: %s: %s: %s\n", log_level_names[level], func,
+		msg);
 }

@@ -48,6 +48,7 @@ struct daemon {
 	uv_loop_t loop;
 	uv_signal_t sigint, sigterm;
 	uv_timer_t drain_timer;
+	uv_check_t flush;
 	struct config config;
 	struct store *store;
 	struct bot bot;
@@ -107,7 +108,8 @@ daemon_close(struct daemon *d)
 	if (d->closing)
 		return;
 	d->closing = 1;
-	d->pending_closes = 5;
+	d->pending_closes = 6;
+	uv_close((uv_handle_t *)&d->flush, daemon_handle_closed);
 	uv_close((uv_handle_t *)&d->sigint, daemon_handle_closed);
 	uv_close((uv_handle_t *)&d->sigterm, daemon_handle_closed);
 	uv_close((uv_handle_t *)&d->drain_timer, daemon_handle_closed);
@@ -157,6 +159,23 @@ daemon_signal(uv_signal_t *s, int signum)
 	}
 	log_info("signal %d: stopping", signum);
 	daemon_stop(d);
+}
+
+/*
+ * After each round of I/O callbacks: commit what the commands of this
+ * round stored (group commit). The outbox delivers from a timer, which
+ * runs in a later round, so no reply leaves before its command is durable.
+ */
+static void
+daemon_flush(uv_check_t *h)
+{
+	struct daemon *d = h->data;
+	char *cause = NULL;
+
+	if (store_flush(d->store, &cause) != 0) {
+		log_error("cannot commit: %s", cause);
+		free(cause);
+	}
 }
 
 static void
@@ -249,6 +268,10 @@ daemon_run(struct daemon *d, int set_locale)
 	d->bot.outbox_ready = daemon_outbox_ready;
 	d->bot.outbox_arg = d;
 
+	store_set_batching(d->store, 1);
+	uv_check_init(&d->loop, &d->flush);
+	d->flush.data = d;
+	uv_check_start(&d->flush, daemon_flush);
 	uv_signal_init(&d->loop, &d->sigint);
 	uv_signal_init(&d->loop, &d->sigterm);
 	uv_timer_init(&d->loop, &d->drain_timer);
@@ -274,6 +297,10 @@ daemon_run(struct daemon *d, int set_locale)
 		log_warn("event loop closed with handles still open");
 	d->adapter->ops->free(d->adapter);
 	outbox_free(d->outbox);
+	if (store_flush(d->store, &cause) != 0) {
+		log_error("cannot commit at exit: %s", cause);
+		free(cause);
+	}
 	store_close(d->store);
 	return d->exit_code;
 }

@@ -114,6 +114,14 @@ outbox_delivered(void *arg, int64_t id, enum send_result result,
 	int attempts = outbox_land(o, id) + 1, rc = 0, delay;
 	char *cause = NULL;
 
+	/* One unit of work, so that in a batch it joins the group commit. */
+	if (store_begin(s, &cause) != 0) {
+		log_error("cannot record delivery of message %lld: %s",
+			  (long long)id, cause);
+		free(cause);
+		outbox_kick(o);
+		return;
+	}
 	switch (result) {
 	case SEND_OK:
 		rc = store_outbox_mark_sent(s, id, post_id, now, &cause);
@@ -134,7 +142,10 @@ outbox_delivered(void *arg, int64_t id, enum send_result result,
 					      &cause);
 		break;
 	}
+	if (rc == 0)
+		rc = store_commit(s, &cause);
 	if (rc != 0) {
+		store_rollback(s);
 		log_error("cannot record delivery of message %lld: %s",
 			  (long long)id, cause);
 		free(cause);

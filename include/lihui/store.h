@@ -34,10 +34,26 @@ int store_latest_version(void);
 /** The schema version of the open database. */
 int store_version(struct store *s);
 
+/*
+ * A unit of work: everything between store_begin() and store_commit() is
+ * stored atomically; store_rollback() undoes it. Units do not nest.
+ */
 int store_begin(struct store *s, char **cause);
 int store_commit(struct store *s, char **cause);
-/** Roll back the open transaction, if any. */
+/** Roll back the open unit of work, if any. */
 void store_rollback(struct store *s);
+
+/**
+ * Group commit. With batching on, each unit of work is a savepoint inside
+ * one outer transaction, which store_flush() commits: every unit is still
+ * atomic, and all of them become durable together at the next flush. The
+ * daemon flushes once per loop iteration, before it delivers any reply, so
+ * under load one commit (and one fsync) covers many commands. Off by
+ * default: each store_commit() then commits by itself.
+ */
+void store_set_batching(struct store *s, int on);
+/** Commit the outer transaction of a batch, if one is open. */
+int store_flush(struct store *s, char **cause);
 
 /*
  * Channels: one row per chat channel lihui has seen, with its settings.

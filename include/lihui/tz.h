@@ -17,11 +17,15 @@
 struct local_time {
 	struct date date;
 	int hour, minute, second;
-	int wday;	 /* 0 = Sunday */
-	long utcoff;	 /* seconds east of UTC at that instant */
+	int wday;    /* 0 = Sunday */
+	long utcoff; /* seconds east of UTC at that instant */
 };
 
-/** Whether zone names an installed IANA zone ("UTC" always does). */
+/**
+ * Whether zone names an installed IANA zone ("UTC" always does): at most 64
+ * bytes of [A-Za-z0-9_+-] parts joined by '/', naming a TZif file under
+ * $TZDIR or /usr/share/zoneinfo (the leap-second "right/" zones excepted).
+ */
 int tz_valid(const char *zone);
 /** The local time in zone of instant t. */
 int tz_to_local(const char *zone, int64_t t, struct local_time *out,
@@ -37,9 +41,10 @@ int tz_from_local(const char *zone, struct date d, int minute_of_day,
  * The first weekly occurrence (weekday wday, minute_of_day) in zone that
  * starts at or after now minus length minutes, i.e. the meeting now being
  * prepared: a meeting in progress is still "next" until it ends.
+ * length is 0..10080 minutes. Instants passed in must lie in years
+ * 1..9999 (UTC). Not thread-safe: TZ is process-wide.
  */
-int tz_next_weekly(const char *zone, int64_t now, int wday,
-		   int minute_of_day, int length, int64_t *out,
-		   char **cause);
+int tz_next_weekly(const char *zone, int64_t now, int wday, int minute_of_day,
+		   int length, int64_t *out, char **cause);
 
 #endif

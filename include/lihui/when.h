@@ -12,6 +12,10 @@
  *   next week, 下周: next week's Monday
  *   in N days, in N weeks, N天后, N周后
  * A year-less date means its next occurrence on or after today.
+ * Also accepted: 12月1号, tue/tues, thu/thur/thurs, 下个周一, 下星期一,
+ * 下星期, N星期后, N个星期后, N天以后; white space (ASCII or U+3000)
+ * around the text and between Chinese parts. English is case-insensitive.
+ * Results lie in 1970..9999; N is 1..3650 days (1..521 weeks).
  */
 #ifndef LIHUI_WHEN_H
 #define LIHUI_WHEN_H
@@ -41,7 +45,7 @@ int64_t date_to_days(struct date d);
 struct date date_from_days(int64_t days);
 /** 0 = Sunday .. 6 = Saturday. */
 int date_weekday(struct date d);
-/** Whether d is a real calendar date (month length, leap years). */
+/** Whether d is a real calendar date in 1..9999 (month length, leap years). */
 int date_valid(struct date d);
 /** Negative, 0 or positive as a is before, equal to or after b. */
 int date_compare(struct date a, struct date b);

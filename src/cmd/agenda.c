@@ -111,6 +111,25 @@ agenda_parse_minutes(const char *word, int *minutes)
 	return 0;
 }
 
+/*
+ * len without the white space at the end of s[0..len): the separators
+ * args.c splits on, including the ideographic space U+3000.
+ */
+static size_t
+agenda_trim_end(const char *s, size_t len)
+{
+	for (;;) {
+		if (len >= 1 && s[len - 1] != '\0' &&
+		    strchr(" \t\n\r\v\f", s[len - 1]) != NULL)
+			len--;
+		else if (len >= 3 &&
+			 memcmp(s + len - 3, "\xe3\x80\x80", 3) == 0)
+			len -= 3;
+		else
+			return len;
+	}
+}
+
 static enum cmd_status
 cmd_agenda_add(struct cmd_ctx *ctx, struct args *a)
 {
@@ -140,9 +159,7 @@ cmd_agenda_add(struct cmd_ctx *ctx, struct args *a)
 		}
 	}
 	len = k < a->argc ? a->start[k] - a->start[0] : strlen(args_rest(a, 0));
-	while (len > 0 && (a->text[a->start[0] + len - 1] == ' ' ||
-			   a->text[a->start[0] + len - 1] == '\t'))
-		len--;
+	len = agenda_trim_end(a->text + a->start[0], len);
 	if (len > AGENDA_TITLE_MAX) {
 		cmd_usage_error(ctx, L_(ctx->loc, "the title is too long"));
 		return CMD_ERROR;

@@ -34,6 +34,8 @@
 #include "lihui/xmalloc.h"
 
 #define REPORT_REPLY_MAX (64 * 1024)
+/* The most of a user's word an error reply repeats, in bytes. */
+#define REPORT_SHOWN_MAX 40
 
 static enum cmd_status cmd_report_away(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_report_blocker(struct cmd_ctx *, struct args *);
@@ -146,6 +148,34 @@ const struct cmd_entry cmd_report_entry = {
 	.subs = cmd_report_subs,
 };
 
+/* word cut to REPORT_SHOWN_MAX bytes (at a character boundary) into out. */
+static const char *
+report_shown(const char *word, char *out, size_t size)
+{
+	snprintf(out, size, "%.*s",
+		 (int)utf8_cut(word, strlen(word), REPORT_SHOWN_MAX), word);
+	return out;
+}
+
+/*
+ * len without the white space at the end of s[0..len): the separators
+ * args.c splits on, including the ideographic space U+3000.
+ */
+static size_t
+report_trim_end(const char *s, size_t len)
+{
+	for (;;) {
+		if (len >= 1 && s[len - 1] != '\0' &&
+		    strchr(" \t\n\r\v\f", s[len - 1]) != NULL)
+			len--;
+		else if (len >= 3 &&
+			 memcmp(s + len - 3, "\xe3\x80\x80", 3) == 0)
+			len -= 3;
+		else
+			return len;
+	}
+}
+
 /* Refuse a section the channel does not use; 0 if it is enabled. */
 static int
 report_check_section(struct cmd_ctx *ctx, int section)
@@ -231,10 +261,8 @@ report_split_helpers(const struct args *a, int first, char **text,
 		*helpers = NULL;
 		return 0;
 	}
-	len = a->start[k] - a->start[first];
-	while (len > 0 && (a->text[a->start[first] + len - 1] == ' ' ||
-			   a->text[a->start[first] + len - 1] == '\t'))
-		len--;
+	len = report_trim_end(a->text + a->start[first],
+			      a->start[k] - a->start[first]);
 	*text = xstrndup(a->text + a->start[first], len);
 	buf_init(&b, (size_t)ARGS_MAX * (USER_NAME_MAX + 2));
 	for (i = k; i < a->argc; i++) {
@@ -266,21 +294,20 @@ static int
 report_metric_word(struct cmd_ctx *ctx, const char *word,
 		   struct metric_value *out)
 {
-	char *cause = NULL, shown[48];
+	char *cause = NULL, shown[REPORT_SHOWN_MAX + 1];
 	int rc = report_parse_metric(word, out, &cause);
 
 	if (rc == 0)
 		return 0;
 	free(cause);
-	snprintf(shown, sizeof shown, "%.*s",
-		 (int)utf8_cut(word, strlen(word), 40), word);
+	report_shown(word, shown, sizeof shown);
 	if (rc == METRIC_NOT_PAIR)
 		cmd_usage_error(ctx, L_(ctx->loc, "write each metric as "
 						  "name=value"));
 	else if (rc == METRIC_BAD_NAME)
 		cmd_error(ctx,
 			  L_(ctx->loc, "metric '%s' needs a name of 1 to 64 "
-				       "bytes before '='"),
+				       "bytes, without spaces, before '='"),
 			  shown);
 	else
 		cmd_error(ctx,
@@ -298,7 +325,7 @@ cmd_report_metric(struct cmd_ctx *ctx, struct args *a)
 	struct cycle cycle;
 	struct buf b;
 	char *cause = NULL, shown[64];
-	int i, n = a->argc;
+	int i, j, n = a->argc;
 
 	if (report_check_section(ctx, SECTION_METRIC) != 0)
 		return CMD_ERROR;
@@ -310,6 +337,18 @@ cmd_report_metric(struct cmd_ctx *ctx, struct args *a)
 	for (i = 0; i < n; i++) {
 		if (report_metric_word(ctx, a->argv[i], &values[i]) != 0)
 			return CMD_ERROR;
+	}
+	/* One value per name: a second one would silently replace the first. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(values[i].name, values[j].name) == 0) {
+				cmd_error(ctx,
+					  L_(ctx->loc, "metric '%s' is given "
+						       "twice"),
+					  values[i].name);
+				return CMD_ERROR;
+			}
+		}
 	}
 	if (cmd_cycle(ctx, &cycle) != 0)
 		return CMD_ERROR;
@@ -415,10 +454,11 @@ static enum cmd_status
 cmd_report_show(struct cmd_ctx *ctx, struct args *a)
 {
 	struct report_mine m;
-	struct buf b;
+	struct buf b, helpers;
 	char when[48], shown[64];
-	size_t i, num = 0;
+	size_t i, num = 0, max = REPORT_REPLY_MAX;
 	int last = -1;
+	const char *h;
 
 	(void)a;
 	if (report_mine_load(ctx, &m) != 0)
@@ -432,7 +472,13 @@ cmd_report_show(struct cmd_ctx *ctx, struct args *a)
 		report_mine_release(&m);
 		return CMD_OK;
 	}
-	buf_init(&b, REPORT_REPLY_MAX + 2 * ctx->bot->config->max_text);
+	/* Room for every stored item: none may be left out of the list. */
+	for (i = 0; i < m.n_items; i++)
+		max +=
+		    strlen(m.items[i].text) + 64 +
+		    2 * (m.items[i].helpers ? strlen(m.items[i].helpers) : 0);
+	buf_init(&b, max);
+	buf_init(&helpers, max);
 	buf_printf(&b, L_(ctx->loc, "**Your report for the meeting on %s**"),
 		   when);
 	buf_puts(&b, "\n");
@@ -443,9 +489,18 @@ cmd_report_show(struct cmd_ctx *ctx, struct args *a)
 				   render_section_name(ctx->loc, last));
 		}
 		buf_printf(&b, "%zu. %s", ++num, m.items[i].text);
-		if (m.items[i].helpers != NULL)
+		if (m.items[i].helpers != NULL) {
+			/* Stored as "bob carol"; each needs its '@'. */
+			buf_reset(&helpers);
+			for (h = m.items[i].helpers; *h != '\0'; h++) {
+				if (*h == ' ')
+					buf_puts(&helpers, " @");
+				else
+					buf_add(&helpers, h, 1);
+			}
 			buf_printf(&b, L_(ctx->loc, " (can help: @%s)"),
-				   m.items[i].helpers);
+				   buf_str(&helpers));
+		}
 		buf_puts(&b, "\n");
 	}
 	if (m.n_metrics > 0)
@@ -458,6 +513,7 @@ cmd_report_show(struct cmd_ctx *ctx, struct args *a)
 	}
 	cmd_reply_text(ctx, buf_str(&b));
 	buf_release(&b);
+	buf_release(&helpers);
 	report_mine_release(&m);
 	return CMD_OK;
 }
@@ -565,7 +621,7 @@ cmd_report_away(struct cmd_ctx *ctx, struct args *a)
 						   "到", "至", NULL };
 	struct local_time now;
 	struct date until;
-	char *cause = NULL, day[16];
+	char *cause = NULL, day[16], shown[REPORT_SHOWN_MAX + 1];
 	int first = 0;
 
 	if (report_is_word(a->argv[0], off_words)) {
@@ -594,11 +650,12 @@ cmd_report_away(struct cmd_ctx *ctx, struct args *a)
 		return CMD_ERROR;
 	if (when_parse(args_rest(a, first), now.date, &until, &cause) != 0) {
 		free(cause);
-		cmd_error(ctx,
-			  L_(ctx->loc, "cannot read the date '%s'; use "
-				       "2026-12-07, 12-07, fri, 周五, tomorrow, "
-				       "明天, in 3 days, next week or 下周一"),
-			  args_rest(a, first));
+		cmd_error(
+		    ctx,
+		    L_(ctx->loc, "cannot read the date '%s'; use "
+				 "2026-12-07, 12-07, fri, 周五, tomorrow, "
+				 "明天, in 3 days, next week or 下周一"),
+		    report_shown(args_rest(a, first), shown, sizeof shown));
 		return CMD_ERROR;
 	}
 	date_format(until, day, sizeof day);

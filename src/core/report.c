@@ -45,21 +45,37 @@ report_section_keyword(int section)
 	return report_keywords[section].en;
 }
 
+/*
+ * Length of the list separator at p, 0 if none: ASCII space, tab and comma,
+ * and the full-width comma and enumeration comma Chinese input gives.
+ */
+static size_t
+report_separator_len(const char *p)
+{
+	if (*p == ' ' || *p == ',' || *p == '\t')
+		return 1;
+	if (strncmp(p, "\xef\xbc\x8c", 3) == 0 || /* U+FF0C ， */
+	    strncmp(p, "\xe3\x80\x81", 3) == 0)	  /* U+3001 、 */
+		return 3;
+	return 0;
+}
+
 int
 report_sections_parse(const char *text, unsigned *out, char **cause)
 {
 	char word[32];
 	const char *p = text;
-	size_t n;
+	size_t n, k;
 	int s;
 	unsigned set = 0;
 
 	for (;;) {
-		while (*p == ' ' || *p == ',' || *p == '\t')
-			p++;
+		while ((k = report_separator_len(p)) != 0)
+			p += k;
 		if (*p == '\0')
 			break;
-		n = strcspn(p, " ,\t");
+		for (n = 0; p[n] != '\0' && report_separator_len(p + n) == 0;)
+			n++;
 		if (n >= sizeof word)
 			return set_cause(cause, "unknown section '%.*s'",
 					 (int)utf8_cut(p, n, 24), p);
@@ -113,7 +129,8 @@ report_parse_number(const char *s, double *out, const char **end)
 		digits[n++] = *p++;
 	while ((*p >= '0' && *p <= '9') || (*p == ',' && seen_digit)) {
 		if (*p == ',') {
-			if (seen_comma && group != 3)
+			/* "1,240": 1 to 3 digits first, then groups of 3. */
+			if (seen_comma ? group != 3 : group > 3)
 				return -1;
 			if (!(p[1] >= '0' && p[1] <= '9'))
 				return -1;
@@ -146,6 +163,19 @@ report_parse_number(const char *s, double *out, const char **end)
 	return 0;
 }
 
+/* Whether s[0..len) holds an ASCII space or control character. */
+static int
+report_has_space(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
 int
 report_parse_metric(const char *word, struct metric_value *out, char **cause)
 {
@@ -158,8 +188,11 @@ report_parse_metric(const char *word, struct metric_value *out, char **cause)
 		return METRIC_NOT_PAIR;
 	}
 	name_len = (size_t)(eq - word);
-	if (name_len == 0 || name_len > METRIC_NAME_MAX) {
-		set_cause(cause, "metric '%.*s' needs a name of 1 to %d bytes",
+	if (name_len == 0 || name_len > METRIC_NAME_MAX ||
+	    !utf8_valid(word, name_len) || report_has_space(word, name_len)) {
+		set_cause(cause,
+			  "metric '%.*s' needs a name of 1 to %d bytes without "
+			  "spaces",
 			  shown, word, METRIC_NAME_MAX);
 		return METRIC_BAD_NAME;
 	}
@@ -170,9 +203,9 @@ report_parse_metric(const char *word, struct metric_value *out, char **cause)
 	}
 	unit_len = strlen(rest);
 	if (unit_len > METRIC_UNIT_MAX || strchr(rest, '=') != NULL ||
-	    !utf8_valid(rest, unit_len) || strchr(rest, ' ') != NULL ||
-	    (unit_len > 0 && ((*rest >= '0' && *rest <= '9') ||
-			      *rest == '.' || *rest == ','))) {
+	    !utf8_valid(rest, unit_len) || report_has_space(rest, unit_len) ||
+	    (unit_len > 0 && ((*rest >= '0' && *rest <= '9') || *rest == '.' ||
+			      *rest == ','))) {
 		set_cause(cause, "metric '%.*s': the unit is not valid", shown,
 			  word);
 		return METRIC_BAD_VALUE;

@@ -10,15 +10,21 @@
 int
 retry_delay(int attempts, unsigned rnd, int retry_after)
 {
-	int delay = 1, i, jitter;
+	int delay = 1, i, lo, hi;
 
 	for (i = 1; i < attempts && delay < RETRY_MAX_DELAY; i++)
 		delay *= 2;
 	if (delay > RETRY_MAX_DELAY)
 		delay = RETRY_MAX_DELAY;
-	jitter = delay / 4;
-	if (jitter > 0)
-		delay = delay - jitter + (int)(rnd % (unsigned)(2 * jitter + 1));
+	/*
+	 * A quarter either way, but never past the cap: at the cap the
+	 * spread is only downwards, so capped retries still do not coincide.
+	 */
+	lo = delay - delay / 4;
+	hi = delay + delay / 4;
+	if (hi > RETRY_MAX_DELAY)
+		hi = RETRY_MAX_DELAY;
+	delay = lo + (int)(rnd % (unsigned)(hi - lo + 1));
 	if (delay < 1)
 		delay = 1;
 	if (retry_after > delay)

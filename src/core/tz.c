@@ -4,9 +4,9 @@
  * meeting; see tz.h.
  *
  * How it works. The C library does the zone arithmetic from the installed
- * zone files. Every public function first checks the zone name (tz_valid)
- * and then points TZ at it with setenv() and tzset(), calling setenv() only
- * when TZ holds another name; TZ is left set afterwards, so a deployment
+ * zone files. Every public function points TZ at its zone with setenv()
+ * and tzset(), checking the zone (tz_valid) and calling setenv() only when
+ * TZ holds another name; TZ is left set afterwards, so a deployment
  * whose channels share one zone reads its zone file once. tz.c is the only
  * module that may touch TZ, and because TZ is process-wide these functions
  * are not thread-safe (lihui does all of this on its loop thread).
@@ -137,24 +137,27 @@ tz_quote(const char *zone, char *out, size_t size)
 	out[i] = '\0';
 }
 
-/* Check zone and make it the zone localtime_r() works in. */
+/*
+ * Make zone the one localtime_r() works in. The zone file is checked only
+ * when TZ changes: a channel's zone was validated when it was set, and
+ * this runs for every command, so the common case costs no I/O.
+ */
 static int
 tz_use(const char *zone, char **cause)
 {
 	char shown[TZ_NAME_MAX + 1];
-	const char *current;
+	const char *current = getenv("TZ");
 
+	if (zone != NULL && current != NULL && strcmp(current, zone) == 0 &&
+	    tz_name_ok(zone))
+		return 0;
 	if (!tz_valid(zone)) {
 		tz_quote(zone, shown, sizeof shown);
 		return set_cause(cause, "unknown time zone '%s'", shown);
 	}
-	current = getenv("TZ");
-	if (current == NULL || strcmp(current, zone) != 0) {
-		if (setenv("TZ", zone, 1) != 0)
-			return set_cause(cause, "cannot set time zone '%s': %s",
-					 zone, strerror(errno));
-	}
-	/* Cheap when TZ is unchanged: the C library compares the name. */
+	if (setenv("TZ", zone, 1) != 0)
+		return set_cause(cause, "cannot set time zone '%s': %s", zone,
+				 strerror(errno));
 	tzset();
 	return 0;
 }

@@ -73,8 +73,10 @@ const struct catalog_entry catalog_cmd[] = {
 	  "第 %zu 条是数据；请用 /%s metric 名称=数值 重新填报" },
 	{ "mark yourself on leave until a date, or back",
 	  "登记请假到某天，或销假" },
-	{ "metric '%s' needs a name of 1 to 64 bytes before '='",
-	  "数据“%s”在“=”前需要 1 到 64 字节的名称" },
+	{ "metric '%s' is given twice", "数据“%s”重复填写了" },
+	{ "metric '%s' needs a name of 1 to 64 bytes, without spaces, before "
+	  "'='",
+	  "数据“%s”在“=”前需要 1 到 64 字节、不含空格的名称" },
 	{ "metric '%s': the value is not a number; write e.g. signups=1240, "
 	  "conversion=3.1%% or latency=250ms",
 	  "数据“%s”的值不是数字；例如写 注册数=1240、conversion=3.1%% 或 "

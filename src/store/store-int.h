@@ -28,6 +28,9 @@ enum store_stmt_id {
 	STMT_SAVEPOINT,
 	STMT_RELEASE,
 	STMT_ROLLBACK_TO,
+	STMT_UNIT_SAVEPOINT,
+	STMT_UNIT_RELEASE,
+	STMT_UNIT_ROLLBACK_TO,
 	/* store-channel.c */
 	STMT_CHANNEL_GET,
 	STMT_CHANNEL_ADD,
@@ -75,7 +78,8 @@ enum store_stmt_id {
 struct store {
 	sqlite3 *db;
 	char *path;
-	int version; /* user_version after the migrations at open */
+	int version;  /* user_version after the migrations at open */
+	int batching; /* group commit: units are savepoints (store.h) */
 	/* The statement cache: stmt[id] was prepared from sql[id]. */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	const char *sql[STMT_COUNT];

@@ -31,6 +31,8 @@ tb_new(void)
 	struct clock c = { .now = tb_clock, .arg = tb };
 	char *cause = NULL;
 
+	/* Keep the per-command log lines out of test output. */
+	setenv("LIHUI_LOG", "warn", 0);
 	config_defaults(&tb->config);
 	assert_int_equal(config_finish(&tb->config, &cause), 0);
 	tb->store = store_open(":memory:", &cause);

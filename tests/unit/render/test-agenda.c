@@ -720,51 +720,26 @@ big_agenda_free(struct big_agenda *b)
 	free(b->actions);
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /*
- * The big agenda renders in well under 5 ms. The bound asserted here is
- * loose so the test also passes under valgrind and sanitizers; the time
- * is printed for a human to compare with the target.
+ * The big agenda's layout (timing it is tests/bench/bench-agenda's job:
+ * tests assert no durations on these noisy machines).
  */
 static void
 test_big_agenda(void **state)
 {
 	struct big_agenda b;
 	struct agenda_view v = base_view(LOCALE_ZH_CN);
-	double start, best = 1e9, t;
 	char *text;
-	int i;
 
 	(void)state;
 	big_agenda_build(&b, &v);
-	for (i = 0; i < 5; i++) {
-		start = now_ms();
-		text = render_agenda(&v);
-		t = now_ms() - start;
-		if (t < best)
-			best = t;
-		if (i == 0) {
-			check_layout(text);
-			/* title, review, metrics, members and each member,
-			 * blockers, needs, topics, time, not reported */
-			assert_int_equal(count_headings(text), 1 + 1 + 1 + 1 +
-								   200 + 1 + 1 +
-								   1 + 1 + 1);
-		}
-		free(text);
-	}
-	print_message("big agenda (200 members x 5 items, 300 metrics, zh_CN):"
-		      " %.3f ms\n",
-		      best);
-	assert_true(best < 250.0);
+	text = render_agenda(&v);
+	check_layout(text);
+	/* title, review, metrics, members and each member, blockers, needs,
+	 * topics, time, not reported */
+	assert_int_equal(count_headings(text),
+			 1 + 1 + 1 + 1 + 200 + 1 + 1 + 1 + 1 + 1);
+	free(text);
 	big_agenda_free(&b);
 }
 

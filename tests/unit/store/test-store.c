@@ -201,6 +201,8 @@ test_wal_on_file(void **state)
 	/* A write while open goes to the -wal file. */
 	snprintf(wal, sizeof wal, "%s-wal", t->path);
 	assert_int_equal(access(wal, F_OK), 0);
+	/* The daemon holds the file exclusively while it is open. */
+	assert_int_equal(raw_int(t->path, "SELECT COUNT(*) FROM channels"), -1);
 	store_close(s);
 	/* The last connection checkpoints and removes it. */
 	assert_int_not_equal(access(wal, F_OK), 0);
@@ -221,6 +223,8 @@ test_wal_on_file(void **state)
 		sqlite3_close(db);
 	}
 	assert_int_equal(count_rows(t->path, "channels"), 1);
+	/* A new file gets small pages (see store.c). */
+	assert_int_equal(raw_int(t->path, "PRAGMA page_size"), 1024);
 }
 
 static void
@@ -256,7 +260,7 @@ test_migrate_empty(void **state)
 				 "SELECT COUNT(*) FROM sqlite_master "
 				 "WHERE type = 'index' AND name IN "
 				 "('reports_cycle_user', 'metrics_cycle_name', "
-				 "'agenda_topics_cycle', 'outbox_state_next')"),
+				 "'agenda_topics_cycle', 'outbox_pending')"),
 			 4);
 
 	/* Opening again changes nothing. */
