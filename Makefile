@@ -63,11 +63,16 @@ CATALOG_USED := build/gen/catalog-used.inc
 
 all: check-deps lihui
 
+# Keep test objects between runs (they are intermediate files to make).
+.SECONDARY:
+
 lihui: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) -lm
 
 build/asan/lihui: $(ASAN_LIB_OBJ) build/asan/src/main.o
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	@echo "  LD-ASAN $@"
+	@$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 build/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -90,11 +95,13 @@ build/obj/tests/unit/render/test-catalog.o build/asan/tests/unit/render/test-cat
 
 build/test/%: build/obj/tests/unit/%.o $(LIB_OBJ) $(TEST_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 build/asan-test/%: build/asan/tests/unit/%.o $(ASAN_LIB_OBJ) $(ASAN_TEST_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+	@echo "  LD-ASAN $@"
+	@$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 build/obj/tests/%.o: tests/%.c $(HDRS) | $(CATALOG_USED)
 	@mkdir -p $(dir $@)
@@ -108,7 +115,8 @@ build/asan/tests/%.o: tests/%.c $(HDRS) | $(CATALOG_USED)
 
 build/bench/%: build/obj/tests/bench/%.o $(LIB_OBJ) $(TEST_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 run: all
 	@mkdir -p var
@@ -140,7 +148,8 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_SRC := $(filter-out src/main.c,$(SRC))
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CPPFLAGS_ALL) $(WARN) -Wno-strict-prototypes -g -O1 \
+	@echo "  FUZZ    $@"
+	@$(CLANG) $(CPPFLAGS_ALL) $(WARN) -Wno-strict-prototypes -g -O1 \
 		-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 		-o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) -lm
 fuzz: check-deps $(FUZZ_BIN)

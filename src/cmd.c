@@ -294,6 +294,33 @@ cmd_channel_defaults(const struct config *c, struct channel *d)
 	d->meeting_length = c->meeting_length;
 }
 
+/* Length of the white space at p (ASCII or U+3000, as args.c), else 0. */
+static size_t
+cmd_space_len(const char *p)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		return 1;
+	if (strncmp(p, "\xe3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/*
+ * Length of what may follow a mention of the bot at p: white space, or a
+ * colon or comma, ASCII or full width ("@lihui：", as Chinese input types
+ * it); 0 if none.
+ */
+static size_t
+cmd_mention_sep_len(const char *p)
+{
+	if (*p == ':' || *p == ',')
+		return 1;
+	if (strncmp(p, "\xef\xbc\x9a", 3) == 0 || /* U+FF1A ： */
+	    strncmp(p, "\xef\xbc\x8c", 3) == 0)	  /* U+FF0C ， */
+		return 3;
+	return cmd_space_len(p);
+}
+
 /*
  * Split a message addressed to the bot into its command word and the rest:
  * "@lihui report done x" -> "report", "done x". Returns 0, or -1 if the
@@ -304,26 +331,28 @@ cmd_split_message(const struct bot *bot, const char *text, char **word,
 		  const char **rest)
 {
 	const char *p = text, *name = bot->config->bot_name;
-	size_t n;
+	size_t n, k;
 
-	while (*p == ' ' || *p == '\t')
-		p++;
+	while ((k = cmd_space_len(p)) != 0)
+		p += k;
 	n = strlen(name);
 	if (p[0] == '@' && strncmp(p + 1, name, n) == 0 &&
-	    (p[n + 1] == '\0' || strchr(" \t:,", p[n + 1]) != NULL)) {
+	    (p[n + 1] == '\0' || cmd_mention_sep_len(p + n + 1) != 0)) {
 		p += n + 1;
-		while (*p != '\0' && strchr(" \t:,", *p) != NULL)
-			p++;
+		while ((k = cmd_mention_sep_len(p)) != 0)
+			p += k;
 	}
 	if (*p == '/')
 		p++;
-	n = strcspn(p, " \t\n");
+	n = 0;
+	while (p[n] != '\0' && cmd_space_len(p + n) == 0)
+		n++;
 	if (n == 0)
 		return -1;
 	*word = xstrndup(p, n);
 	p += n;
-	while (*p == ' ' || *p == '\t' || *p == '\n')
-		p++;
+	while ((k = cmd_space_len(p)) != 0)
+		p += k;
 	*rest = p;
 	return 0;
 }

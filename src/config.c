@@ -491,18 +491,28 @@ config_set_bot_name(struct config *c, const struct config_key *k,
 	return 0;
 }
 
+/* Parse value as an integer in k's range, or explain what was expected. */
+static int
+config_int_value(const struct config_key *k, const char *value, long *v,
+		 char **why)
+{
+	char want[64];
+
+	if (config_long(value, k->min, k->max, v) == 0)
+		return 0;
+	snprintf(want, sizeof want, "an integer from %ld to %ld", k->min,
+		 k->max);
+	return config_bad(why, k, value, want);
+}
+
 static int
 config_set_size(struct config *c, const struct config_key *k, const char *value,
 		char **why)
 {
-	char want[64];
 	long v;
 
-	if (config_long(value, k->min, k->max, &v) != 0) {
-		snprintf(want, sizeof want, "an integer from %ld to %ld",
-			 k->min, k->max);
-		return config_bad(why, k, value, want);
-	}
+	if (config_int_value(k, value, &v, why) != 0)
+		return -1;
 	*(size_t *)(void *)((char *)c + k->field) = (size_t)v;
 	return 0;
 }
@@ -511,14 +521,10 @@ static int
 config_set_int(struct config *c, const struct config_key *k, const char *value,
 	       char **why)
 {
-	char want[64];
 	long v;
 
-	if (config_long(value, k->min, k->max, &v) != 0) {
-		snprintf(want, sizeof want, "an integer from %ld to %ld",
-			 k->min, k->max);
-		return config_bad(why, k, value, want);
-	}
+	if (config_int_value(k, value, &v, why) != 0)
+		return -1;
 	*(int *)(void *)((char *)c + k->field) = (int)v;
 	return 0;
 }

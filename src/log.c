@@ -57,8 +57,8 @@ log_write(enum log_level level, const char *func, const char *fmt, ...)
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof msg)
-		memcpy(msg + utf8_cut(msg, sizeof msg - 1, sizeof msg - 4), "...",
-		       4);
+		memcpy(msg + utf8_cut(msg, sizeof msg - 1, sizeof msg - 4),
+		       "...", 4);
 	/* One call, so one write(2) on the unbuffered stderr. */
 	fprintf(stderr, "lihui: %s: %s: %s\n", log_level_names[level], func,
 		msg);

@@ -234,8 +234,9 @@ daemon_run(struct daemon *d, int set_locale)
 
 	ops = adapter_find(d->config.adapter);
 	if (ops == NULL) {
-		fprintf(stderr, "lihui: adapter '%s' is not available in this "
-				"build\n",
+		fprintf(stderr,
+			"lihui: adapter '%s' is not available in this "
+			"build\n",
 			d->config.adapter);
 		return 1;
 	}
@@ -379,7 +380,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (locale != NULL && locale_parse(locale) < 0) {
-		fprintf(stderr, "lihui: unknown locale '%s' (use en or zh_CN)\n",
+		fprintf(stderr,
+			"lihui: unknown locale '%s' (use en or zh_CN)\n",
 			locale);
 		return 2;
 	}

@@ -32,7 +32,7 @@
 #include "lihui/xmalloc.h"
 
 /* Rows read per drain, and the most in flight at once. */
-#define OUTBOX_BATCH 32
+#define OUTBOX_BATCH	    32
 #define OUTBOX_INFLIGHT_MAX 64
 
 struct outbox_flight {
@@ -161,8 +161,8 @@ outbox_arm(struct outbox *o, int64_t now)
 	char *cause = NULL;
 	void (*cb)(void *);
 
-	if (store_outbox_backlog(o->bot->store, &pending, &earliest,
-				 &cause) != 0) {
+	if (store_outbox_backlog(o->bot->store, &pending, &earliest, &cause) !=
+	    0) {
 		log_error("%s", cause);
 		free(cause);
 		uv_timer_start(&o->timer, outbox_drain, 5000, 0);
@@ -211,10 +211,10 @@ outbox_drain(uv_timer_t *t)
 				 (long long)msgs[i].id, cause);
 			free(cause);
 			cause = NULL;
-			store_outbox_retry(o->bot->store, msgs[i].id,
-					   now + retry_delay(msgs[i].attempts + 1,
-							     0, 0),
-					   NULL);
+			store_outbox_retry(
+			    o->bot->store, msgs[i].id,
+			    now + retry_delay(msgs[i].attempts + 1, 0, 0),
+			    NULL);
 		}
 	}
 	outbox_msg_list_free(msgs, n);
@@ -237,8 +237,8 @@ outbox_backlog(struct outbox *o)
 	int64_t pending = 0, earliest = 0;
 	char *cause = NULL;
 
-	if (store_outbox_backlog(o->bot->store, &pending, &earliest,
-				 &cause) != 0) {
+	if (store_outbox_backlog(o->bot->store, &pending, &earliest, &cause) !=
+	    0) {
 		free(cause);
 		return -1;
 	}

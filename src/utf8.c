@@ -36,7 +36,8 @@ utf8_valid(const char *str, size_t len)
 			if ((s[i + k] & 0xc0) != 0x80)
 				return 0;
 		}
-		/* Overlong three- and four-byte forms, surrogates, > U+10FFFF. */
+		/* Overlong three- and four-byte forms, surrogates, > U+10FFFF.
+		 */
 		if (n == 3 && s[i] == 0xe0 && s[i + 1] < 0xa0)
 			return 0;
 		if (n == 3 && s[i] == 0xed && s[i + 1] >= 0xa0)

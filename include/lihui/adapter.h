@@ -38,9 +38,9 @@ struct adapter_sink {
 
 /* How one delivery attempt ended; reported through outbox_done(). */
 enum send_result {
-	SEND_OK,	/* accepted; post_id may be set */
-	SEND_RETRY,	/* temporary failure: try again after retry_after */
-	SEND_FAILED,	/* permanent failure: keep the row as failed */
+	SEND_OK,     /* accepted; post_id may be set */
+	SEND_RETRY,  /* temporary failure: try again after retry_after */
+	SEND_FAILED, /* permanent failure: keep the row as failed */
 };
 
 /* Called by the adapter when a send() completes (possibly later). */

@@ -17,7 +17,7 @@
 
 struct args {
 	int argc;
-	char *argv[ARGS_MAX]; /* unquoted words, owned by the args */
+	char *argv[ARGS_MAX];	/* unquoted words, owned by the args */
 	size_t start[ARGS_MAX]; /* byte offset of each word in text */
 	char *text;		/* the whole text, trimmed, owned */
 };

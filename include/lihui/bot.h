@@ -27,8 +27,8 @@ struct bot {
 };
 
 /** Set up b over borrowed config and store. */
-void bot_init(struct bot *b, const struct config *config,
-	      struct store *store, struct clock clock, size_t max_post);
+void bot_init(struct bot *b, const struct config *config, struct store *store,
+	      struct clock clock, size_t max_post);
 /**
  * Handle one inbound event: commands and messages addressed to the bot go
  * to the dispatcher; other channel messages go to the meeting recorder.

@@ -67,9 +67,9 @@ struct cmd_sub {
 
 /* One command group, reachable by its trigger and by "/lihui <name>". */
 struct cmd_entry {
-	const char *name;	 /* canonical group name: "report" */
-	const char *default_sub; /* run when no subcommand is given */
-	const char *help;	 /* N_("one line about the group") */
+	const char *name;	    /* canonical group name: "report" */
+	const char *default_sub;    /* run when no subcommand is given */
+	const char *help;	    /* N_("one line about the group") */
 	const struct cmd_sub *subs; /* sorted by name; ends with .name NULL */
 };
 
@@ -83,7 +83,7 @@ struct cmd_ctx {
 	enum locale loc;	/* the channel's locale */
 	int64_t now;		/* the clock, read once per command */
 	const char *trigger;	/* how the user called the group ("report") */
-	struct cmd_out *out;	/* replies and posts, stored by the dispatcher */
+	struct cmd_out *out; /* replies and posts, stored by the dispatcher */
 };
 
 /** Run one event (command or message addressed to the bot). */

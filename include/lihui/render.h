@@ -25,7 +25,7 @@ struct agenda_action {
 /* One report line; reports are grouped by user in the order given. */
 struct agenda_report {
 	const char *user;
-	int section;	     /* enum section_kind (not SECTION_METRIC) */
+	int section; /* enum section_kind (not SECTION_METRIC) */
 	const char *text;
 	const char *helpers; /* blocker: "alice bob", or NULL */
 };

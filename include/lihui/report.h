@@ -10,7 +10,7 @@
 
 #define METRIC_NAME_MAX 64
 #define METRIC_UNIT_MAX 16
-#define USER_NAME_MAX 64
+#define USER_NAME_MAX	64
 
 struct metric_value {
 	char name[METRIC_NAME_MAX + 1];

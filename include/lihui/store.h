@@ -119,8 +119,8 @@ int store_roster_remove(struct store *s, int64_t channel_id, const char *user,
 int store_member_list(struct store *s, int64_t channel_id, int roster_only,
 		      struct member **out, size_t *n, char **cause);
 /** Set (until = "YYYY-MM-DD") or clear (until = NULL) user's leave. */
-int store_member_set_away(struct store *s, int64_t channel_id,
-			  const char *user, const char *until, char **cause);
+int store_member_set_away(struct store *s, int64_t channel_id, const char *user,
+			  const char *until, char **cause);
 
 /*
  * Cycles: one per meeting occurrence. Reports, metrics and topics belong
@@ -139,9 +139,8 @@ int store_cycle_ensure(struct store *s, int64_t channel_id, int64_t starts_at,
  * The latest cycle of channel that starts before starts_at; *found = 0 when
  * there is none.
  */
-int store_cycle_previous(struct store *s, int64_t channel_id,
-			 int64_t starts_at, struct cycle *out, int *found,
-			 char **cause);
+int store_cycle_previous(struct store *s, int64_t channel_id, int64_t starts_at,
+			 struct cycle *out, int *found, char **cause);
 
 /*
  * Report items: one line of a member's report in one section (done, plan,
@@ -151,7 +150,7 @@ struct report_item {
 	int64_t id;
 	int64_t cycle_id;
 	char *user_name;
-	int section;   /* enum section_kind, never SECTION_METRIC */
+	int section; /* enum section_kind, never SECTION_METRIC */
 	char *text;
 	char *helpers; /* blockers: "alice bob" who can help, or NULL */
 	int64_t created_at;
@@ -165,9 +164,8 @@ int store_report_add(struct store *s, int64_t cycle_id, const char *user,
  * One user's items in a cycle, ordered by section then id: this order
  * gives the numbers /report show prints and /report edit|clear N use.
  */
-int store_report_list_user(struct store *s, int64_t cycle_id,
-			   const char *user, struct report_item **out,
-			   size_t *n, char **cause);
+int store_report_list_user(struct store *s, int64_t cycle_id, const char *user,
+			   struct report_item **out, size_t *n, char **cause);
 /** Every item of a cycle, ordered by first report time of the user, then
  *  section, then id. */
 int store_report_list_cycle(struct store *s, int64_t cycle_id,
@@ -176,8 +174,8 @@ int store_report_update(struct store *s, int64_t id, const char *text,
 			const char *helpers, char **cause);
 int store_report_delete(struct store *s, int64_t id, char **cause);
 /** Delete all of user's items and metrics in the cycle. */
-int store_report_clear_user(struct store *s, int64_t cycle_id,
-			    const char *user, char **cause);
+int store_report_clear_user(struct store *s, int64_t cycle_id, const char *user,
+			    char **cause);
 /** Names of users with at least one item or metric in the cycle, sorted;
  *  *out is an allocated array of allocated strings. */
 int store_report_users(struct store *s, int64_t cycle_id, char ***out,
@@ -201,9 +199,8 @@ int store_metric_set(struct store *s, int64_t cycle_id, const char *user,
 		     const char *name, double value, const char *unit,
 		     int64_t now, char **cause);
 /** One user's metrics in the cycle ordered by id. */
-int store_metric_list_user(struct store *s, int64_t cycle_id,
-			   const char *user, struct metric **out, size_t *n,
-			   char **cause);
+int store_metric_list_user(struct store *s, int64_t cycle_id, const char *user,
+			   struct metric **out, size_t *n, char **cause);
 /** All metrics of the cycle ordered by name, then user. */
 int store_metric_list_cycle(struct store *s, int64_t cycle_id,
 			    struct metric **out, size_t *n, char **cause);
@@ -270,7 +267,7 @@ int store_outbox_retry(struct store *s, int64_t id, int64_t next_at,
 		       char **cause);
 /** Number of pending messages, and the earliest next_attempt_at among them
  *  (0 when none). */
-int store_outbox_backlog(struct store *s, int64_t *pending,
-			 int64_t *earliest, char **cause);
+int store_outbox_backlog(struct store *s, int64_t *pending, int64_t *earliest,
+			 char **cause);
 
 #endif

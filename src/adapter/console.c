@@ -33,10 +33,10 @@
 #include "lihui/log.h"
 #include "lihui/xmalloc.h"
 
-#define CONSOLE_LINE_MAX (64 * 1024)
-#define CONSOLE_READ_SIZE (16 * 1024)
+#define CONSOLE_LINE_MAX     (64 * 1024)
+#define CONSOLE_READ_SIZE    (16 * 1024)
 #define CONSOLE_DEFAULT_USER "me"
-#define CONSOLE_NAME_MAX 64
+#define CONSOLE_NAME_MAX     64
 
 enum console_input { CONSOLE_STREAM, CONSOLE_FILE };
 
@@ -250,8 +250,7 @@ console_fs_read(uv_fs_t *req)
 		return;
 	}
 	if (n < 0)
-		log_warn("cannot read standard input: %s",
-			 uv_strerror((int)n));
+		log_warn("cannot read standard input: %s", uv_strerror((int)n));
 	console_end(c);
 }
 

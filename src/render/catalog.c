@@ -27,8 +27,7 @@ catalog_get(enum locale loc, const char *en)
 
 	if (loc == LOCALE_EN)
 		return en;
-	for (t = 0; t < sizeof catalog_tables / sizeof catalog_tables[0];
-	     t++) {
+	for (t = 0; t < sizeof catalog_tables / sizeof catalog_tables[0]; t++) {
 		for (e = catalog_tables[t]; e->en != NULL; e++) {
 			if (e->en == en || strcmp(e->en, en) == 0)
 				return e->zh_CN;

@@ -128,4 +128,22 @@ char *store_column_dup(sqlite3_stmt *st, int col);
  */
 void *store_grow(void *a, size_t n, size_t *cap, size_t size);
 
+/* How store_list() reads the rows of one kind of list. */
+struct store_rows {
+	size_t size;			      /* bytes per row struct */
+	void (*read)(sqlite3_stmt *st, void *row); /* fill row from st */
+	void (*release)(void *list, size_t n);	   /* the list's free */
+	const char *what;		      /* "cannot list topics" */
+};
+
+/**
+ * Step st to the end, reading each row into a new array of how->size
+ * elements: *out (caller frees with how->release) and *n. bind_rc is the
+ * result of binding st's parameters: anything but SQLITE_OK fails the
+ * call. On failure *out is NULL, *n 0, st reset and -1 returned.
+ */
+int store_list(struct store *s, sqlite3_stmt *st, int bind_rc,
+	       const struct store_rows *how, void **out, size_t *n,
+	       char **cause);
+
 #endif

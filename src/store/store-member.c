@@ -88,13 +88,36 @@ store_roster_remove(struct store *s, int64_t channel_id, const char *user,
 	return 0;
 }
 
+static void
+member_read(sqlite3_stmt *st, void *row)
+{
+	struct member *m = row;
+
+	m->channel_id = sqlite3_column_int64(st, 0);
+	m->user_name = store_column_dup(st, 1);
+	m->on_roster = sqlite3_column_int(st, 2);
+	m->away_until = store_column_dup(st, 3);
+}
+
+static void
+member_release(void *list, size_t n)
+{
+	member_list_free(list, n);
+}
+
+static const struct store_rows member_rows = {
+	.size = sizeof(struct member),
+	.read = member_read,
+	.release = member_release,
+	.what = "cannot list members",
+};
+
 int
 store_member_list(struct store *s, int64_t channel_id, int roster_only,
 		  struct member **out, size_t *n, char **cause)
 {
-	struct member *list = NULL, *m;
-	size_t len = 0, cap = 0;
 	sqlite3_stmt *st;
+	void *rows;
 	int rc;
 
 	*out = NULL;
@@ -109,24 +132,9 @@ store_member_list(struct store *s, int64_t channel_id, int roster_only,
 	rc = sqlite3_bind_int64(st, 1, channel_id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 2, roster_only != 0);
-	if (rc == SQLITE_OK) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			list = store_grow(list, len, &cap, sizeof *list);
-			m = &list[len++];
-			m->channel_id = sqlite3_column_int64(st, 0);
-			m->user_name = store_column_dup(st, 1);
-			m->on_roster = sqlite3_column_int(st, 2);
-			m->away_until = store_column_dup(st, 3);
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		member_list_free(list, len);
-		return store_fail(s, st, "cannot list members", cause);
-	}
-	sqlite3_reset(st);
-	*out = list;
-	*n = len;
-	return 0;
+	rc = store_list(s, st, rc, &member_rows, &rows, n, cause);
+	*out = rows;
+	return rc;
 }
 
 int

@@ -204,35 +204,43 @@ store_outbox_backlog(struct store *s, int64_t *pending, int64_t *earliest,
 	return 0;
 }
 
+static void
+outbox_read(sqlite3_stmt *st, void *row)
+{
+	struct outbox_msg *m = row;
+
+	m->id = sqlite3_column_int64(st, 0);
+	m->kind = sqlite3_column_int(st, 1);
+	m->channel_key = store_column_dup(st, 2);
+	m->user = store_column_dup(st, 3);
+	m->text = store_column_dup(st, 4);
+	m->attempts = sqlite3_column_int(st, 5);
+	m->next_attempt_at = sqlite3_column_int64(st, 6);
+	m->state = sqlite3_column_int(st, 7);
+}
+
+static void
+outbox_release(void *list, size_t n)
+{
+	outbox_msg_list_free(list, n);
+}
+
 /* Step st (bound) to the end, collecting OUTBOX_COLUMNS rows into *out. */
 static int
 outbox_list(struct store *s, sqlite3_stmt *st, struct outbox_msg **out,
 	    size_t *n, char **cause)
 {
-	struct outbox_msg *list = NULL, *m;
-	size_t len = 0, cap = 0;
-	int rc;
+	static const struct store_rows rows = {
+		.size = sizeof(struct outbox_msg),
+		.read = outbox_read,
+		.release = outbox_release,
+		.what = "cannot list posts",
+	};
+	void *list;
+	int rc = store_list(s, st, SQLITE_OK, &rows, &list, n, cause);
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		list = store_grow(list, len, &cap, sizeof *list);
-		m = &list[len++];
-		m->id = sqlite3_column_int64(st, 0);
-		m->kind = sqlite3_column_int(st, 1);
-		m->channel_key = store_column_dup(st, 2);
-		m->user = store_column_dup(st, 3);
-		m->text = store_column_dup(st, 4);
-		m->attempts = sqlite3_column_int(st, 5);
-		m->next_attempt_at = sqlite3_column_int64(st, 6);
-		m->state = sqlite3_column_int(st, 7);
-	}
-	if (rc != SQLITE_DONE) {
-		outbox_msg_list_free(list, len);
-		return store_fail(s, st, "cannot list posts", cause);
-	}
-	sqlite3_reset(st);
 	*out = list;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 /* After an UPDATE of message id that requires it to be pending. */

@@ -202,13 +202,34 @@ store_report_clear_user(struct store *s, int64_t cycle_id, const char *user,
 	return store_atomic_end(s, rc, what, cause);
 }
 
+static void
+user_read(sqlite3_stmt *st, void *row)
+{
+	char **name = row;
+
+	*name = store_column_dup(st, 0);
+	if (*name == NULL)
+		BUG("NULL user_name in reports or metrics");
+}
+
+static void
+user_release(void *list, size_t n)
+{
+	string_list_free(list, n);
+}
+
 int
 store_report_users(struct store *s, int64_t cycle_id, char ***out, size_t *n,
 		   char **cause)
 {
-	char **list = NULL;
-	size_t len = 0, cap = 0;
+	static const struct store_rows rows = {
+		.size = sizeof(char *),
+		.read = user_read,
+		.release = user_release,
+		.what = "cannot list reporters",
+	};
 	sqlite3_stmt *st;
+	void *list;
 	int rc;
 
 	*out = NULL;
@@ -221,24 +242,10 @@ store_report_users(struct store *s, int64_t cycle_id, char ***out, size_t *n,
 			cause);
 	if (st == NULL)
 		return -1;
-	rc = sqlite3_bind_int64(st, 1, cycle_id);
-	if (rc == SQLITE_OK) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			list = store_grow(list, len, &cap, sizeof *list);
-			list[len] = store_column_dup(st, 0);
-			if (list[len] == NULL)
-				BUG("NULL user_name in reports or metrics");
-			len++;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		string_list_free(list, len);
-		return store_fail(s, st, "cannot list reporters", cause);
-	}
-	sqlite3_reset(st);
+	rc = store_list(s, st, sqlite3_bind_int64(st, 1, cycle_id), &rows,
+			&list, n, cause);
 	*out = list;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 int
@@ -321,34 +328,61 @@ store_metric_delete(struct store *s, int64_t id, char **cause)
 				"cannot delete metric", cause);
 }
 
+static void
+report_read(sqlite3_stmt *st, void *row)
+{
+	struct report_item *r = row;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->cycle_id = sqlite3_column_int64(st, 1);
+	r->user_name = store_column_dup(st, 2);
+	r->section = sqlite3_column_int(st, 3);
+	r->text = store_column_dup(st, 4);
+	r->helpers = store_column_dup(st, 5);
+	r->created_at = sqlite3_column_int64(st, 6);
+}
+
+static void
+report_release(void *list, size_t n)
+{
+	report_item_list_free(list, n);
+}
+
 /* Step st (bound) to the end, collecting REPORT_COLUMNS rows into *out. */
 static int
 report_list(struct store *s, sqlite3_stmt *st, struct report_item **out,
 	    size_t *n, char **cause)
 {
-	struct report_item *list = NULL, *r;
-	size_t len = 0, cap = 0;
-	int rc;
+	static const struct store_rows rows = {
+		.size = sizeof(struct report_item),
+		.read = report_read,
+		.release = report_release,
+		.what = "cannot list reports",
+	};
+	void *list;
+	int rc = store_list(s, st, SQLITE_OK, &rows, &list, n, cause);
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		list = store_grow(list, len, &cap, sizeof *list);
-		r = &list[len++];
-		r->id = sqlite3_column_int64(st, 0);
-		r->cycle_id = sqlite3_column_int64(st, 1);
-		r->user_name = store_column_dup(st, 2);
-		r->section = sqlite3_column_int(st, 3);
-		r->text = store_column_dup(st, 4);
-		r->helpers = store_column_dup(st, 5);
-		r->created_at = sqlite3_column_int64(st, 6);
-	}
-	if (rc != SQLITE_DONE) {
-		report_item_list_free(list, len);
-		return store_fail(s, st, "cannot list reports", cause);
-	}
-	sqlite3_reset(st);
 	*out = list;
-	*n = len;
-	return 0;
+	return rc;
+}
+
+static void
+metric_read(sqlite3_stmt *st, void *row)
+{
+	struct metric *m = row;
+
+	m->id = sqlite3_column_int64(st, 0);
+	m->cycle_id = sqlite3_column_int64(st, 1);
+	m->user_name = store_column_dup(st, 2);
+	m->name = store_column_dup(st, 3);
+	m->value = sqlite3_column_double(st, 4);
+	m->unit = store_column_dup(st, 5);
+}
+
+static void
+metric_release(void *list, size_t n)
+{
+	metric_list_free(list, n);
 }
 
 /* Step st (bound) to the end, collecting METRIC_COLUMNS rows into *out. */
@@ -356,28 +390,17 @@ static int
 metric_list(struct store *s, sqlite3_stmt *st, struct metric **out, size_t *n,
 	    char **cause)
 {
-	struct metric *list = NULL, *m;
-	size_t len = 0, cap = 0;
-	int rc;
+	static const struct store_rows rows = {
+		.size = sizeof(struct metric),
+		.read = metric_read,
+		.release = metric_release,
+		.what = "cannot list metrics",
+	};
+	void *list;
+	int rc = store_list(s, st, SQLITE_OK, &rows, &list, n, cause);
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		list = store_grow(list, len, &cap, sizeof *list);
-		m = &list[len++];
-		m->id = sqlite3_column_int64(st, 0);
-		m->cycle_id = sqlite3_column_int64(st, 1);
-		m->user_name = store_column_dup(st, 2);
-		m->name = store_column_dup(st, 3);
-		m->value = sqlite3_column_double(st, 4);
-		m->unit = store_column_dup(st, 5);
-	}
-	if (rc != SQLITE_DONE) {
-		metric_list_free(list, len);
-		return store_fail(s, st, "cannot list metrics", cause);
-	}
-	sqlite3_reset(st);
 	*out = list;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 /* Run sql, which deletes user's rows of a cycle (?1, ?2). */

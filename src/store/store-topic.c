@@ -50,13 +50,38 @@ store_topic_add(struct store *s, int64_t cycle_id, const char *title,
 	return 0;
 }
 
+static void
+topic_read(sqlite3_stmt *st, void *row)
+{
+	struct topic *t = row;
+
+	t->id = sqlite3_column_int64(st, 0);
+	t->cycle_id = sqlite3_column_int64(st, 1);
+	t->title = store_column_dup(st, 2);
+	t->owner = store_column_dup(st, 3);
+	t->minutes = sqlite3_column_int(st, 4);
+	t->added_by = store_column_dup(st, 5);
+}
+
+static void
+topic_release(void *list, size_t n)
+{
+	topic_list_free(list, n);
+}
+
+static const struct store_rows topic_rows = {
+	.size = sizeof(struct topic),
+	.read = topic_read,
+	.release = topic_release,
+	.what = "cannot list topics",
+};
+
 int
 store_topic_list(struct store *s, int64_t cycle_id, struct topic **out,
 		 size_t *n, char **cause)
 {
-	struct topic *list = NULL, *t;
-	size_t len = 0, cap = 0;
 	sqlite3_stmt *st;
+	void *rows;
 	int rc;
 
 	*out = NULL;
@@ -67,27 +92,10 @@ store_topic_list(struct store *s, int64_t cycle_id, struct topic **out,
 			cause);
 	if (st == NULL)
 		return -1;
-	rc = sqlite3_bind_int64(st, 1, cycle_id);
-	if (rc == SQLITE_OK) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			list = store_grow(list, len, &cap, sizeof *list);
-			t = &list[len++];
-			t->id = sqlite3_column_int64(st, 0);
-			t->cycle_id = sqlite3_column_int64(st, 1);
-			t->title = store_column_dup(st, 2);
-			t->owner = store_column_dup(st, 3);
-			t->minutes = sqlite3_column_int(st, 4);
-			t->added_by = store_column_dup(st, 5);
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		topic_list_free(list, len);
-		return store_fail(s, st, "cannot list topics", cause);
-	}
-	sqlite3_reset(st);
-	*out = list;
-	*n = len;
-	return 0;
+	rc = store_list(s, st, sqlite3_bind_int64(st, 1, cycle_id), &topic_rows,
+			&rows, n, cause);
+	*out = rows;
+	return rc;
 }
 
 int

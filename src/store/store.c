@@ -235,6 +235,12 @@ store_open_at(const char *path, int version, char **cause)
 			  path, version, STORE_MIGRATIONS);
 		return NULL;
 	}
+	/*
+	 * Before SQLite initialises (the first open; later calls are
+	 * refused harmlessly): no memory statistics, whose global mutex
+	 * otherwise costs a lock per allocation.
+	 */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	rc = sqlite3_open_v2(path, &s->db,
@@ -342,8 +348,9 @@ store_set_batching(struct store *s, int on)
 	 * With one commit per batch, an fsync per commit is affordable: a
 	 * command the user was told about then survives a power loss too.
 	 */
-	if (store_open_exec(s, on ? "PRAGMA synchronous = FULL"
-				  : "PRAGMA synchronous = NORMAL",
+	if (store_open_exec(s,
+			    on ? "PRAGMA synchronous = FULL"
+			       : "PRAGMA synchronous = NORMAL",
 			    &cause) != 0) {
 		log_warn("%s", cause);
 		free(cause);
@@ -626,6 +633,33 @@ store_column_dup(sqlite3_stmt *st, int col)
 	if (v == NULL)
 		fatal("out of memory reading a database row");
 	return xstrndup((const char *)v, (size_t)sqlite3_column_bytes(st, col));
+}
+
+int
+store_list(struct store *s, sqlite3_stmt *st, int bind_rc,
+	   const struct store_rows *how, void **out, size_t *n, char **cause)
+{
+	char *list = NULL;
+	size_t len = 0, cap = 0;
+	int rc = bind_rc;
+
+	*out = NULL;
+	*n = 0;
+	if (rc == SQLITE_OK) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			list = store_grow(list, len, &cap, how->size);
+			how->read(st, list + len * how->size);
+			len++;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		how->release(list, len);
+		return store_fail(s, st, how->what, cause);
+	}
+	sqlite3_reset(st);
+	*out = list;
+	*n = len;
+	return 0;
 }
 
 void *

@@ -20,8 +20,8 @@
 #include "lihui/xmalloc.h"
 
 #define MEMBERS 200
-#define WEEKS 52
-#define NOW 1795680000 /* Thu 2026-11-26 08:00 UTC */
+#define WEEKS	52
+#define NOW	1795680000 /* Thu 2026-11-26 08:00 UTC */
 
 static double
 bench_ms(void)
@@ -81,7 +81,8 @@ main(int argc, char **argv)
 					       1000 + m + w, "", NOW, &cause),
 			      cause);
 		}
-		snprintf(text, sizeof text, "Finished task %d of the sprint", m);
+		snprintf(text, sizeof text, "Finished task %d of the sprint",
+			 m);
 		check(store_report_add(s, cur.id, user, SECTION_DONE, text,
 				       NULL, NOW, NULL, &cause),
 		      cause);
@@ -97,8 +98,8 @@ main(int argc, char **argv)
 				       "1 designer for 2 weeks", NULL, NOW,
 				       NULL, &cause),
 		      cause);
-		check(store_metric_set(s, cur.id, user, "signups", 1240 + m,
-				       "", NOW, &cause),
+		check(store_metric_set(s, cur.id, user, "signups", 1240 + m, "",
+				       NOW, &cause),
 		      cause);
 	}
 	check(store_commit(s, &cause), cause);

@@ -513,6 +513,5 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sections, setup, teardown),
 	};
-
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,10 +13,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "lihui/buf.h"
+#include "lihui/catalog.h"
+#include "lihui/cmd.h"
 #include "lihui/utf8.h"
 #include "lihui/xmalloc.h"
 
@@ -233,6 +237,21 @@ test_message_forms(void **state)
 			    "[ephemeral @alice] Noted under Done: d\n");
 	assert_string_equal(tb_say(tb, "alice", "@lihui report 完成 e"),
 			    "[ephemeral @alice] Noted under Done: e\n");
+	/* Chinese input: full-width colon and comma, ideographic spaces. */
+	assert_string_equal(tb_say(tb, "alice", "@lihui：report done g"),
+			    "[ephemeral @alice] Noted under Done: g\n");
+	assert_string_equal(tb_say(tb, "alice", "@lihui， report 完成 h"),
+			    "[ephemeral @alice] Noted under Done: h\n");
+	assert_string_equal(tb_say(tb, "alice",
+				   "@lihui\xe3\x80\x80report\xe3\x80\x80"
+				   "完成\xe3\x80\x80i"),
+			    "[ephemeral @alice] Noted under Done: i\n");
+	assert_string_equal(tb_say(tb, "alice", "@lihui\nreport done j"),
+			    "[ephemeral @alice] Noted under Done: j\n");
+	assert_string_equal(tb_cmd(tb, "alice",
+				   "/lihui report\xe3\x80\x80"
+				   "done k"),
+			    "[ephemeral @alice] Noted under Done: k\n");
 	assert_string_equal(tb_say(tb, "bob", "@lihui lihui report 问题 f"),
 			    "[ephemeral @bob] Noted under Problems and "
 			    "blockers: f\n");
@@ -242,7 +261,8 @@ test_message_forms(void **state)
 	    tb_say(tb, "alice", "@lihui report"),
 	    "[ephemeral @alice] **Your report for the meeting on 2026-11-30 "
 	    "10:00**\n"
-	    "**Done**\n1. a\n2. b\n3. c\n4. d\n5. e\n\n");
+	    "**Done**\n1. a\n2. b\n3. c\n4. d\n5. e\n6. g\n7. h\n8. i\n"
+	    "9. j\n10. k\n\n");
 	/* Lines that do not address the bot are not commands. */
 	assert_string_equal(tb_say(tb, "alice", "report done not for lihui"),
 			    "");
@@ -255,6 +275,11 @@ test_message_forms(void **state)
 				  "report alice 0 c | -\n"
 				  "report alice 0 d | -\n"
 				  "report alice 0 e | -\n"
+				  "report alice 0 g | -\n"
+				  "report alice 0 h | -\n"
+				  "report alice 0 i | -\n"
+				  "report alice 0 j | -\n"
+				  "report alice 0 k | -\n"
 				  "report bob 2 f | -\n"
 				  "topic T - 5\n");
 	free(snap);
@@ -553,6 +578,135 @@ test_replies_are_utf8(void **state)
 	}
 }
 
+/* One refusal of every subcommand, for test_every_subcommand(). */
+static void refuse_one(struct tb *tb, enum via via, const char *want,
+		       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+refuse_one(struct tb *tb, enum via via, const char *want, const char *fmt, ...)
+{
+	struct exchange x;
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	x.via = via;
+	x.line = line;
+	x.want = want;
+	refused_all(tb, &x, 1);
+	free(line);
+}
+
+/* The usage reply of sub s of group g ("missing arguments; usage: ..."). */
+static char *
+usage_reply(enum locale loc, const char *cause, const char *g,
+	    const struct cmd_sub *s)
+{
+	const char *usage =
+	    s->usage[0] != '\0' ? catalog_get(loc, s->usage) : NULL;
+
+	if (loc == LOCALE_ZH_CN)
+		return xasprintf("[ephemeral @alice] %s；用法：/%s %s%s%s\n",
+				 cause, g, s->name, usage ? " " : "",
+				 usage ? usage : "");
+	return xasprintf("[ephemeral @alice] %s; usage: /%s %s%s%s\n", cause, g,
+			 s->name, usage ? " " : "", usage ? usage : "");
+}
+
+static const char *const too_long[] = {
+	"[ephemeral @alice] that is too long (4001 bytes; at most 4000); "
+	"please shorten it\n",
+	"[ephemeral @alice] 内容太长（4001 字节，最多 4000），请缩短\n",
+};
+static const char *const not_utf8[] = {
+	"[ephemeral @alice] that text is not valid UTF-8; nothing was saved\n",
+	"[ephemeral @alice] 内容不是有效的 UTF-8 文本，未保存任何内容\n",
+};
+static const char *const open_quote[] = {
+	"[ephemeral @alice] cannot read that command: a quote is not closed\n",
+	"[ephemeral @alice] 无法识别该命令：引号没有闭合\n",
+};
+static const char *const missing[] = { "missing arguments", "缺少参数" };
+static const char *const too_many[] = { "too many arguments", "参数过多" };
+
+/* The refusals of subcommand s of group g called by keyword kw. */
+static void
+refuse_sub(struct tb *tb, enum locale loc, const char *g,
+	   const struct cmd_sub *s, const char *kw)
+{
+	struct buf words;
+	char *pad, *want;
+	int i;
+
+	/* "<kw> " and then padding: 4001 bytes in all. */
+	pad = repeat("", "x", 4001 - strlen(kw) - 1, "");
+	refuse_one(tb, VIA_CMD, too_long[loc], "/%s %s %s", g, kw, pad);
+	free(pad);
+	refuse_one(tb, VIA_CMD, not_utf8[loc], "/%s %s x\xff", g, kw);
+	refuse_one(tb, VIA_CMD, open_quote[loc], "/%s %s \"x", g, kw);
+
+	buf_init(&words, 4096);
+	for (i = 0; i < s->min_args; i++)
+		buf_puts(&words, " 1");
+	if (s->min_args > 0) {
+		want = usage_reply(loc, missing[loc], g, s);
+		refuse_one(tb, VIA_CMD, want, "/%s %s", g, kw);
+		free(want);
+	}
+	if (s->flags & CMD_NODM) {
+		want = xasprintf("[ephemeral @alice] use /%s %s in your team's "
+				 "channel, not in a direct message\n",
+				 g, s->name);
+		refuse_one(tb, VIA_DM, want, "%s %s%s", g, kw, buf_str(&words));
+		free(want);
+	}
+	/* One word too many (when that still splits into ARGS_MAX). */
+	if (s->max_args >= 0 && s->max_args + 2 <= ARGS_MAX) {
+		for (i = s->min_args; i <= s->max_args; i++)
+			buf_puts(&words, " 1");
+		want = usage_reply(loc, too_many[loc], g, s);
+		refuse_one(tb, VIA_CMD, want, "/%s %s%s", g, kw,
+			   buf_str(&words));
+		free(want);
+	}
+	buf_release(&words);
+}
+
+/*
+ * Every subcommand of every group, under its English and its Chinese
+ * keyword, in both locales, refuses the same way what the dispatcher
+ * refuses: too long, not UTF-8, an open quote, too few or too many words,
+ * and a direct message; and stores nothing.
+ */
+static void
+test_every_subcommand(void **state)
+{
+	struct tb *tb = *state;
+	const struct cmd_entry *const *e;
+	const struct cmd_sub *s;
+	int loc, n = 0;
+
+	for (loc = LOCALE_EN; loc <= LOCALE_ZH_CN; loc++) {
+		if (loc == LOCALE_ZH_CN)
+			tb_cmd(tb, "alice", ZH_CN);
+		for (e = cmd_groups(); *e != NULL; e++) {
+			for (s = (*e)->subs; s->name != NULL; s++) {
+				refuse_sub(tb, (enum locale)loc, (*e)->name, s,
+					   s->name);
+				if (s->alias != NULL)
+					refuse_sub(tb, (enum locale)loc,
+						   (*e)->name, s, s->alias);
+				n++;
+			}
+		}
+	}
+	/* report 9, agenda 4, meeting 2, in each locale. */
+	assert_true(n >= 2 * 15);
+}
+
 int
 main(void)
 {
@@ -576,7 +730,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_replies_are_utf8, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_every_subcommand, setup,
+						teardown),
 	};
-
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -370,6 +370,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_timezone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admins, setup, teardown),
 	};
-
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

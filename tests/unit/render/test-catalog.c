@@ -145,8 +145,9 @@ test_no_duplicates(void **state)
 			     tb++) {
 				for (k = tb == ta ? i + 1 : 0; k < nb; k++) {
 					if (strcmp(t[i].en, u[k].en) == 0) {
-						print_error("duplicate \"%s\"\n",
-							    t[i].en);
+						print_error(
+						    "duplicate \"%s\"\n",
+						    t[i].en);
 						dup++;
 					}
 				}
