@@ -156,7 +156,7 @@ fuzz: check-deps $(FUZZ_BIN)
 fuzz-smoke: fuzz
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
 		echo "== $$f"; mkdir -p build/fuzz/corpus-$$n; \
-		$$f -runs=20000 -max_len=4096 -rss_limit_mb=1024 \
+		$$f -runs=20000 -max_total_time=30 -max_len=4096 -rss_limit_mb=1024 \
 			build/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
 			>build/fuzz/$$n.log 2>&1 || { tail -40 build/fuzz/$$n.log; exit 1; }; done
 

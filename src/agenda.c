@@ -135,14 +135,15 @@ agenda_collect(struct store *s, const struct channel *ch, int64_t now,
 		return -1;
 	if (store_report_list_cycle(s, a->cycle.id, &a->items, &a->n_items,
 				    cause) != 0 ||
-	    store_metric_list_cycle(s, a->cycle.id, &a->metrics,
-				    &a->n_metrics, cause) != 0 ||
+	    store_metric_list_cycle(s, a->cycle.id, &a->metrics, &a->n_metrics,
+				    cause) != 0 ||
 	    store_cycle_previous(s, ch->id, a->cycle.starts_at, &prev, &found,
 				 cause) != 0 ||
-	    (found && store_metric_list_cycle(s, prev.id, &a->prev_metrics,
-					      &a->n_prev_metrics, cause) != 0) ||
-	    store_topic_list(s, a->cycle.id, &a->topics, &a->n_topics,
-			     cause) != 0 ||
+	    (found &&
+	     store_metric_list_cycle(s, prev.id, &a->prev_metrics,
+				     &a->n_prev_metrics, cause) != 0) ||
+	    store_topic_list(s, a->cycle.id, &a->topics, &a->n_topics, cause) !=
+		0 ||
 	    store_member_list(s, ch->id, 0, &a->members, &a->n_members,
 			      cause) != 0 ||
 	    store_report_users(s, a->cycle.id, &a->reported, &a->n_reported,

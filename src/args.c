@@ -24,8 +24,8 @@
 static size_t
 args_space_len(const char *s)
 {
-	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
-	    *s == '\v' || *s == '\f')
+	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\v' ||
+	    *s == '\f')
 		return 1;
 	if (strncmp(s, IDEO_SPACE, 3) == 0)
 		return 3;

@@ -453,8 +453,9 @@ cmd_run(struct cmd_ctx *ctx, const char *trigger, const char *text)
 		return CMD_ERROR;
 	}
 	if ((s->flags & CMD_NODM) && ctx->ev->is_direct) {
-		cmd_error(ctx, L_(ctx->loc, "use /%s %s in your team's channel, "
-					    "not in a direct message"),
+		cmd_error(ctx,
+			  L_(ctx->loc, "use /%s %s in your team's channel, "
+				       "not in a direct message"),
 			  ctx->trigger, s->name);
 		args_release(&a);
 		return CMD_ERROR;
@@ -572,14 +573,13 @@ cmd_dispatch(struct bot *bot, const struct chat_event *ev)
 		ctx.channel = defaults;
 		ctx.channel.key = xstrdup(ev->channel_key);
 		ctx.channel.name = xstrdup(ev->channel_name ? ev->channel_name
-							     : ev->channel_key);
+							    : ev->channel_key);
 		ctx.channel.locale = xstrdup(defaults.locale);
 		ctx.channel.timezone = xstrdup(defaults.timezone);
 	} else if (store_channel_ensure(bot->store, ev->channel_key,
 					ev->channel_name ? ev->channel_name
 							 : ev->channel_key,
-					&defaults,
-					&ctx.channel, &cause) != 0) {
+					&defaults, &ctx.channel, &cause) != 0) {
 		goto store_failed;
 	}
 	loc = locale_parse(ctx.channel.locale);

@@ -2,10 +2,9 @@
 /*
  * agenda.c: the "/agenda" command group.
  *
- *	/agenda [show|预览]		preview the next agenda (only you see it)
- *	/agenda add|添加 <title> [@owner] [<n>m]
- *	/agenda remove|删除 <n>
- *	/agenda post|发布		post the agenda in the channel now
+ *	/agenda [show|预览]		preview the next agenda (only you see
+ *it) /agenda add|添加 <title> [@owner] [<n>m] /agenda remove|删除 <n> /agenda
+ *post|发布		post the agenda in the channel now
  *
  * The agenda is gathered in agenda.c and rendered in render/agenda.c;
  * these handlers only parse and reply.
@@ -24,8 +23,8 @@
 
 /* Time box of a topic when none is given, and the most allowed. */
 #define AGENDA_DEFAULT_MINUTES 10
-#define AGENDA_MAX_MINUTES 240
-#define AGENDA_TITLE_MAX 200
+#define AGENDA_MAX_MINUTES     240
+#define AGENDA_TITLE_MAX       200
 
 static enum cmd_status cmd_agenda_add(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_agenda_post(struct cmd_ctx *, struct args *);
@@ -92,8 +91,8 @@ const struct cmd_entry cmd_agenda_entry = {
 static int
 agenda_parse_minutes(const char *word, int *minutes)
 {
-	static const char *const units[] = { "m", "min", "mins", "分钟", "分",
-					     NULL };
+	static const char *const units[] = { "m",    "min", "mins",
+					     "分钟", "分",  NULL };
 	const char *const *u;
 	char *end;
 	long v;
@@ -103,8 +102,8 @@ agenda_parse_minutes(const char *word, int *minutes)
 	v = strtol(word, &end, 10);
 	for (u = units; *u != NULL; u++) {
 		if (strcmp(end, *u) == 0) {
-			*minutes = v >= 1 && v <= AGENDA_MAX_MINUTES ? (int)v
-								      : -1;
+			*minutes =
+			    v >= 1 && v <= AGENDA_MAX_MINUTES ? (int)v : -1;
 			return 1;
 		}
 	}
@@ -143,7 +142,8 @@ cmd_agenda_add(struct cmd_ctx *ctx, struct args *a)
 	/* The owner and the time box may come last, in either order. */
 	while (k > 1 && changed) {
 		changed = 0;
-		if (!have_min && agenda_parse_minutes(a->argv[k - 1], &minutes)) {
+		if (!have_min &&
+		    agenda_parse_minutes(a->argv[k - 1], &minutes)) {
 			if (minutes < 0) {
 				cmd_usage_error(
 				    ctx, L_(ctx->loc, "the time box must be 1 "
@@ -193,8 +193,8 @@ cmd_agenda_remove(struct cmd_ctx *ctx, struct args *a)
 
 	if (cmd_cycle(ctx, &cycle) != 0)
 		return CMD_ERROR;
-	if (store_topic_list(ctx->bot->store, cycle.id, &topics, &n,
-			     &cause) != 0)
+	if (store_topic_list(ctx->bot->store, cycle.id, &topics, &n, &cause) !=
+	    0)
 		return cmd_store_error(ctx, cause);
 	if (args_int(a->argv[0], 1, (long)n, &num) != 0) {
 		if (n == 0)
@@ -260,7 +260,8 @@ cmd_agenda_post(struct cmd_ctx *ctx, struct args *a)
 		return CMD_ERROR;
 	cmd_post(ctx, text);
 	free(text);
-	cmd_reply(ctx, "%s", L_(ctx->loc, "The agenda is posted in the "
-					  "channel."));
+	cmd_reply(ctx, "%s",
+		  L_(ctx->loc, "The agenda is posted in the "
+			       "channel."));
 	return CMD_OK;
 }

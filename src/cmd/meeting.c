@@ -135,12 +135,11 @@ cmd_meeting_roster(struct cmd_ctx *ctx, struct args *a)
 	buf_init(&same, MEETING_REPLY_MAX);
 	for (i = 1; i < a->argc; i++) {
 		report_parse_mention(a->argv[i], name);
-		if ((adding ? store_roster_add(ctx->bot->store,
-					       ctx->channel.id, name, &changed,
-					       &cause)
-			    : store_roster_remove(ctx->bot->store,
-						  ctx->channel.id, name,
-						  &changed, &cause)) != 0) {
+		if ((adding
+			 ? store_roster_add(ctx->bot->store, ctx->channel.id,
+					    name, &changed, &cause)
+			 : store_roster_remove(ctx->bot->store, ctx->channel.id,
+					       name, &changed, &cause)) != 0) {
 			buf_release(&done);
 			buf_release(&same);
 			return cmd_store_error(ctx, cause);
@@ -206,7 +205,8 @@ cmd_meeting_config(struct cmd_ctx *ctx, struct args *a)
 	if (a->argc == 0)
 		return meeting_config_show(ctx);
 	if (a->argc != 2) {
-		cmd_usage_error(ctx, L_(ctx->loc, "give a setting and a value"));
+		cmd_usage_error(ctx,
+				L_(ctx->loc, "give a setting and a value"));
 		return CMD_ERROR;
 	}
 	if (!cmd_check_admin(ctx))
@@ -231,8 +231,7 @@ cmd_meeting_config(struct cmd_ctx *ctx, struct args *a)
 		free(c->timezone);
 		c->timezone = xstrdup(a->argv[1]);
 	} else if (meeting_word_is(a->argv[0], "sections", "栏目")) {
-		if (report_sections_parse(a->argv[1], &sections, &cause) !=
-		    0) {
+		if (report_sections_parse(a->argv[1], &sections, &cause) != 0) {
 			free(cause);
 			cmd_usage_error(ctx, L_(ctx->loc, "list sections from "
 							  "done,plan,blocker,"

@@ -52,7 +52,8 @@ static const struct cmd_sub cmd_report_subs[] = {
 	    .name = "away",
 	    .alias = "请假",
 	    .min_args = 1,
-	    .max_args = 4,
+	    /* "until 2026 年 12 月 7 日": when_parse() reads spaced dates */
+	    .max_args = 8,
 	    .usage = N_("until <date> | off"),
 	    .help = N_("mark yourself on leave until a date, or back"),
 	    .flags = CMD_NODM,
@@ -363,8 +364,7 @@ cmd_report_metric(struct cmd_ctx *ctx, struct args *a)
 		}
 		render_metric_value(values[i].value, values[i].unit, shown,
 				    sizeof shown);
-		buf_printf(&b, "%s%s %s", i ? ", " : "", values[i].name,
-			   shown);
+		buf_printf(&b, "%s%s %s", i ? ", " : "", values[i].name, shown);
 	}
 	cmd_reply(ctx, L_(ctx->loc, "Recorded: %s"), buf_str(&b));
 	buf_release(&b);
@@ -466,8 +466,9 @@ cmd_report_show(struct cmd_ctx *ctx, struct args *a)
 	report_cycle_when(ctx, &m.cycle, when, sizeof when);
 	if (m.n_items + m.n_metrics == 0) {
 		cmd_reply(ctx,
-			  L_(ctx->loc, "You have not reported anything for the "
-				       "meeting on %s yet; try /%s done <text>"),
+			  L_(ctx->loc,
+			     "You have not reported anything for the "
+			     "meeting on %s yet; try /%s done <text>"),
 			  when, ctx->trigger);
 		report_mine_release(&m);
 		return CMD_OK;
@@ -545,15 +546,15 @@ cmd_report_edit(struct cmd_ctx *ctx, struct args *a)
 	if (it->section == SECTION_BLOCKER) {
 		if (report_split_helpers(a, 1, &text, &helpers) != 0) {
 			report_mine_release(&m);
-			cmd_usage_error(ctx,
-					L_(ctx->loc, "say what the problem is"));
+			cmd_usage_error(
+			    ctx, L_(ctx->loc, "say what the problem is"));
 			return CMD_ERROR;
 		}
 	} else {
 		text = xstrdup(args_rest(a, 1));
 	}
-	rc = store_report_update(ctx->bot->store, it->id, text, helpers,
-				 &cause);
+	rc =
+	    store_report_update(ctx->bot->store, it->id, text, helpers, &cause);
 	if (rc == 0)
 		cmd_reply(ctx, L_(ctx->loc, "Item %zu now reads: %s"), idx + 1,
 			  text);
@@ -591,9 +592,9 @@ cmd_report_clear(struct cmd_ctx *ctx, struct args *a)
 			rc = store_report_delete(ctx->bot->store,
 						 m.items[idx].id, &cause);
 		else
-			rc = store_metric_delete(
-			    ctx->bot->store, m.metrics[idx - m.n_items].id,
-			    &cause);
+			rc = store_metric_delete(ctx->bot->store,
+						 m.metrics[idx - m.n_items].id,
+						 &cause);
 		if (rc == 0)
 			cmd_reply(ctx, L_(ctx->loc, "Removed item %zu."),
 				  idx + 1);
@@ -615,10 +616,10 @@ report_is_word(const char *w, const char *const *words)
 static enum cmd_status
 cmd_report_away(struct cmd_ctx *ctx, struct args *a)
 {
-	static const char *const off_words[] = { "off", "back", "取消", "结束",
-						 "回来", NULL };
+	static const char *const off_words[] = { "off",	 "back", "取消",
+						 "结束", "回来", NULL };
 	static const char *const until_words[] = { "until", "till", "to",
-						   "到", "至", NULL };
+						   "到",    "至",   NULL };
 	struct local_time now;
 	struct date until;
 	char *cause = NULL, day[16], shown[REPORT_SHOWN_MAX + 1];

@@ -130,10 +130,10 @@ void *store_grow(void *a, size_t n, size_t *cap, size_t size);
 
 /* How store_list() reads the rows of one kind of list. */
 struct store_rows {
-	size_t size;			      /* bytes per row struct */
+	size_t size;				   /* bytes per row struct */
 	void (*read)(sqlite3_stmt *st, void *row); /* fill row from st */
 	void (*release)(void *list, size_t n);	   /* the list's free */
-	const char *what;		      /* "cannot list topics" */
+	const char *what;			   /* "cannot list topics" */
 };
 
 /**

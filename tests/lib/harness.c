@@ -124,8 +124,8 @@ tb_message(struct tb *tb, const char *user, const char *text, int direct)
 	ev.user_name = user;
 	ev.text = text;
 	ev.is_direct = direct;
-	ev.mentions_bot = text[0] == '@' &&
-			  strncmp(text + 1, tb->config.bot_name, blen) == 0;
+	ev.mentions_bot =
+	    text[0] == '@' && strncmp(text + 1, tb->config.bot_name, blen) == 0;
 	bot_handle_event(&tb->bot, &ev);
 	return tb_collect(tb);
 }
@@ -167,14 +167,14 @@ tb_snapshot(struct tb *tb)
 	    agenda_cycle(tb->store, &ch, tb->now, &cy, &cause) != 0 ||
 	    store_report_list_cycle(tb->store, cy.id, &items, &ni, &cause) !=
 		0 ||
-	    store_metric_list_cycle(tb->store, cy.id, &metrics, &nm,
-				    &cause) != 0 ||
+	    store_metric_list_cycle(tb->store, cy.id, &metrics, &nm, &cause) !=
+		0 ||
 	    store_topic_list(tb->store, cy.id, &topics, &nt, &cause) != 0 ||
 	    store_member_list(tb->store, ch.id, 0, &members, &nb, &cause) != 0)
 		fail_msg("snapshot: %s", cause);
 	buf_init(&b, 16 * 1024 * 1024);
-	buf_printf(&b, "channel %s %s %s %u\n", ch.name, ch.locale,
-		   ch.timezone, ch.sections);
+	buf_printf(&b, "channel %s %s %s %u\n", ch.name, ch.locale, ch.timezone,
+		   ch.sections);
 	for (i = 0; i < ni; i++)
 		buf_printf(&b, "report %s %d %s | %s\n", items[i].user_name,
 			   items[i].section, items[i].text,

@@ -234,7 +234,7 @@ test_text_as_typed(void **state)
 	     { "/report blocker Waiting on\n@bob\t@carol",
 	       ME "Noted under Problems and blockers: Waiting on\n" },
 	     { "/report done ask @bob", ME "Noted under Done: ask "
-					   "@bob\n" }, );
+					   "@bob\n" });
 	snapshot_is(tb, "channel ops en UTC 31\n"
 			"report alice 0 \"Q3\"  plan\t\tdraft | -\n"
 			"report alice 0 ask @bob | -\n"
@@ -291,7 +291,7 @@ static const struct exchange bad_en[] = {
 	     "<date> | off\n" },
 	{ "/report away off now",
 	  ME "too many arguments; usage: /report away until <date> | off\n" },
-	{ "/report away until in 3 days please",
+	{ "/report away until 2026 年 12 月 7 日 please now",
 	  ME "too many arguments; usage: /report away until <date> | off\n" },
 };
 
@@ -388,7 +388,7 @@ test_bad_inputs_en(void **state)
 		{ "/report edit 1 x", ME "your report is empty; there "
 					 "is nothing to change\n" },
 		{ "/report clear 1", ME "your report is empty; there "
-					"is nothing to change\n" }, );
+					"is nothing to change\n" });
 	tb_cmd(tb, "alice", "/report done a");
 	tb_cmd(tb, "alice", "/report blocker b @bob");
 	tb_cmd(tb, "alice", "/report metric m=1");
@@ -443,10 +443,9 @@ test_bad_inputs_zh(void **state)
 	tb_cmd(tb, "alice", ZH_CN);
 	refused_all(tb, bad_zh, sizeof bad_zh / sizeof bad_zh[0]);
 	tb_cmd(tb, "alice", "/report 完成 a");
-	REFUSED(tb,
-		{ "/report 修改 2 x",
-		  ME "“2”不是条目编号（1 到 1）；/report show "
-		     "可列出全部条目\n" }, );
+	REFUSED(tb, { "/report 修改 2 x",
+		      ME "“2”不是条目编号（1 到 1）；/report show "
+			 "可列出全部条目\n" });
 }
 
 static void
@@ -467,15 +466,14 @@ test_edit(void **state)
 	     { "/report edit 2 still stuck @carol @dave",
 	       ME "Item 2 now reads: still stuck\n" },
 	     { "/report 修改 3 更多预算", ME "Item 3 now reads: "
-					     "更多预算\n" }, );
+					     "更多预算\n" });
 	snapshot_is(tb, "channel ops en UTC 31\n"
 			"report alice 0 First, \"really\" | -\n"
 			"report alice 2 still stuck | carol dave\n"
 			"report alice 4 更多预算 | -\n"
 			"metric alice m 5 %\n");
-	SAID(tb,
-	     { "/report edit 2 unblocked",
-	       ME "Item 2 now reads: unblocked\n" }, );
+	SAID(tb, { "/report edit 2 unblocked",
+		   ME "Item 2 now reads: unblocked\n" });
 	snapshot_is(tb, "channel ops en UTC 31\n"
 			"report alice 0 First, \"really\" | -\n"
 			"report alice 2 unblocked | -\n"
@@ -486,7 +484,7 @@ test_edit(void **state)
 			    "[ephemeral @bob] your report is empty; there is "
 			    "nothing to change\n");
 	tb_cmd(tb, "alice", ZH_CN);
-	SAID(tb, { "/report 修改 1 第一", ME "第 1 条已改为：第一\n" }, );
+	SAID(tb, { "/report 修改 1 第一", ME "第 1 条已改为：第一\n" });
 }
 
 static void
@@ -499,20 +497,20 @@ test_clear(void **state)
 	     { "/report metric m=1 n=2", ME "Recorded: m 1, n 2\n" },
 	     { "/report clear 2", ME "Removed item 2.\n" },
 	     /* Numbers follow /report show: metrics come last. */
-	     { "/report 清除 2", ME "Removed item 2.\n" }, );
+	     { "/report 清除 2", ME "Removed item 2.\n" });
 	tb_cmd(tb, "bob", "/report done bob's");
 	snapshot_is(tb, "channel ops en UTC 31\n"
 			"report alice 0 a | -\n"
 			"report bob 0 bob's | -\n"
 			"metric alice n 2 \n");
-	SAID(tb, { "/report clear", ME "Cleared your report (2 items).\n" }, );
+	SAID(tb, { "/report clear", ME "Cleared your report (2 items).\n" });
 	snapshot_is(tb, "channel ops en UTC 31\n"
 			"report bob 0 bob's | -\n");
 	tb_cmd(tb, "alice", ZH_CN);
 	SAID(tb, { "/report 完成 x", ME "已记入“已完成”：x\n" },
 	     { "/report 清除 1", ME "已删除第 1 条。\n" },
 	     { "/report 完成 y", ME "已记入“已完成”：y\n" },
-	     { "/report 清除", ME "已清空你的汇报（1 条）。\n" }, );
+	     { "/report 清除", ME "已清空你的汇报（1 条）。\n" });
 }
 
 /* Metrics with units and percent; a later value replaces the earlier. */
@@ -529,7 +527,7 @@ test_metric(void **state)
 		  "250ms, revenue 1234567.89, churn -0.5%, 收入 "
 		  "12元\n" },
 	     { "/report metric signups=1300", ME "Recorded: signups "
-						 "1300\n" }, );
+						 "1300\n" });
 	snapshot_is(tb, "channel ops en UTC 31\n"
 			"metric alice churn -0.5 %\n"
 			"metric alice conversion 3.1000000000000001 %\n"
@@ -559,11 +557,10 @@ test_section_set(void **state)
 	tb_cmd(tb, "alice", "/meeting config sections done,plan");
 	refused_all(tb, off, sizeof off / sizeof off[0]);
 	SAID(tb, { "/report done a", ME "Noted under Done: a\n" },
-	     { "/report 计划 b", ME "Noted under Plan: b\n" }, );
+	     { "/report 计划 b", ME "Noted under Plan: b\n" });
 	tb_cmd(tb, "alice", ZH_CN);
-	REFUSED(tb,
-		{ "/report 资源 x",
-		  ME "本频道不使用“need”栏目；当前栏目：done, plan\n" }, );
+	REFUSED(tb, { "/report 资源 x",
+		      ME "本频道不使用“need”栏目；当前栏目：done, plan\n" });
 	snapshot_is(tb, "channel ops zh_CN UTC 3\n"
 			"report alice 0 a | -\n"
 			"report alice 1 b | -\n");
@@ -604,9 +601,12 @@ test_away(void **state)
 			"member alice 0 2026-11-30\n");
 	tb_cmd(tb, "alice", ZH_CN);
 	SAID(tb, { "/report 请假 结束", ME "欢迎回来：你已结束请假。\n" },
+	     { "/report 请假 到 2026 年 12 月 8 日",
+	       ME "你请假至 2026-12-08（含当天）：提醒会跳过你，"
+		  "议程中会显示你在请假。\n" },
 	     { "/report 请假 至 12月7日",
 	       ME "你请假至 2026-12-07（含当天）：提醒会跳过你，"
-		  "议程中会显示你在请假。\n" }, );
+		  "议程中会显示你在请假。\n" });
 	snapshot_is(tb, "channel ops zh_CN UTC 31\n"
 			"member alice 0 2026-12-07\n");
 }
