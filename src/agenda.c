@@ -96,7 +96,7 @@ agenda_has_reported(const struct agenda *a, const char *user)
 static void
 agenda_roster(struct agenda *a, struct date meeting_day)
 {
-	size_t i, nr = 0, nl = 0;
+	size_t i, nr = 0, nl = 0, n_roster = 0;
 	struct date until;
 
 	a->not_reported = xcalloc(a->n_members, sizeof *a->not_reported);
@@ -107,6 +107,8 @@ agenda_roster(struct agenda *a, struct date meeting_day)
 			   date_parse_iso(m->away_until, &until) == 0 &&
 			   date_compare(until, meeting_day) >= 0;
 
+		if (m->on_roster)
+			n_roster++;
 		if (away) {
 			a->on_leave[nl].user = m->user_name;
 			a->on_leave[nl].until = until;
@@ -116,6 +118,7 @@ agenda_roster(struct agenda *a, struct date meeting_day)
 			a->not_reported[nr++] = m->user_name;
 		}
 	}
+	a->view.n_roster = n_roster;
 	a->view.not_reported = a->not_reported;
 	a->view.n_not_reported = nr;
 	a->view.on_leave = a->on_leave;

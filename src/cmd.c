@@ -599,13 +599,13 @@ cmd_dispatch(struct bot *bot, const struct chat_event *ev)
 	}
 	/* User errors are the user's business: debug level only. */
 	log_write(st == CMD_OK ? LOG_INFO : LOG_DEBUG, __func__,
-		  "/%s %s by %s -> %s (%ld us)", trigger,
+		  "/%.40s %s by %.64s -> %s (%ld us)", trigger,
 		  ctx.sub ? ctx.sub->name : "-", ev->user_name,
 		  st == CMD_OK ? "ok" : "error", cmd_elapsed_us(&start));
 	goto done;
 
 store_failed:
-	log_error("/%s by %s: %s", trigger, ev->user_name,
+	log_error("/%.40s by %.64s: %s", trigger, ev->user_name,
 		  cause ? cause : "store error");
 	if (in_tx)
 		store_rollback(bot->store);

@@ -66,6 +66,7 @@ struct agenda_view {
 	size_t n_metrics;
 	const struct agenda_topic *topics;
 	size_t n_topics;
+	size_t n_roster; /* members on the roster (0: none set) */
 	const char *const *not_reported; /* roster members without a report */
 	size_t n_not_reported;
 	const struct agenda_leave *on_leave;

@@ -142,6 +142,14 @@ int store_cycle_ensure(struct store *s, int64_t channel_id, int64_t starts_at,
 int store_cycle_previous(struct store *s, int64_t channel_id, int64_t starts_at,
 			 struct cycle *out, int *found, char **cause);
 
+/**
+ * Move everything of cycle from (reports, metrics, topics) to cycle to and
+ * delete cycle from, all or nothing: a meeting that moved (a new time
+ * zone or schedule) keeps what was prepared for it. A metric to already
+ * has for the same user wins over the moved one.
+ */
+int store_cycle_move(struct store *s, int64_t from, int64_t to, char **cause);
+
 /*
  * Report items: one line of a member's report in one section (done, plan,
  * blocker, need; metrics have their own table).
@@ -176,6 +184,9 @@ int store_report_delete(struct store *s, int64_t id, char **cause);
 /** Delete all of user's items and metrics in the cycle. */
 int store_report_clear_user(struct store *s, int64_t cycle_id, const char *user,
 			    char **cause);
+/** How many items and metrics user has in the cycle. */
+int store_report_count_user(struct store *s, int64_t cycle_id, const char *user,
+			    int64_t *count, char **cause);
 /** Names of users with at least one item or metric in the cycle, sorted;
  *  *out is an allocated array of allocated strings. */
 int store_report_users(struct store *s, int64_t cycle_id, char ***out,
@@ -222,6 +233,9 @@ void topic_list_free(struct topic *t, size_t n);
 int store_topic_add(struct store *s, int64_t cycle_id, const char *title,
 		    const char *owner, int minutes, const char *added_by,
 		    int64_t now, int64_t *id, char **cause);
+/** How many topics are queued for the cycle. */
+int store_topic_count(struct store *s, int64_t cycle_id, int64_t *count,
+		      char **cause);
 int store_topic_list(struct store *s, int64_t cycle_id, struct topic **out,
 		     size_t *n, char **cause);
 int store_topic_delete(struct store *s, int64_t id, char **cause);

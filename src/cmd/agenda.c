@@ -25,6 +25,8 @@
 #define AGENDA_DEFAULT_MINUTES 10
 #define AGENDA_MAX_MINUTES     240
 #define AGENDA_TITLE_MAX       200
+/* The most topics one meeting's agenda holds. */
+#define AGENDA_TOPICS_MAX 50
 
 static enum cmd_status cmd_agenda_add(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_agenda_post(struct cmd_ctx *, struct args *);
@@ -134,10 +136,10 @@ cmd_agenda_add(struct cmd_ctx *ctx, struct args *a)
 {
 	char owner[USER_NAME_MAX + 1], *title, *cause = NULL;
 	struct cycle cycle;
-	struct topic *topics = NULL;
-	size_t n_topics = 0, len;
+	size_t len;
 	int minutes = AGENDA_DEFAULT_MINUTES, have_owner = 0, have_min = 0;
 	int k = a->argc, changed = 1, rc;
+	int64_t queued = 0;
 
 	/* The owner and the time box may come last, in either order. */
 	while (k > 1 && changed) {
@@ -166,18 +168,26 @@ cmd_agenda_add(struct cmd_ctx *ctx, struct args *a)
 	}
 	if (cmd_cycle(ctx, &cycle) != 0)
 		return CMD_ERROR;
+	if (store_topic_count(ctx->bot->store, cycle.id, &queued, &cause) != 0)
+		return cmd_store_error(ctx, cause);
+	if (queued >= AGENDA_TOPICS_MAX) {
+		cmd_error(ctx,
+			  L_(ctx->loc,
+			     "the next meeting already has %d topics, "
+			     "the most an agenda holds; remove one "
+			     "first"),
+			  AGENDA_TOPICS_MAX);
+		return CMD_ERROR;
+	}
 	title = xstrndup(a->text + a->start[0], len);
 	rc = store_topic_add(ctx->bot->store, cycle.id, title,
 			     have_owner ? owner : NULL, minutes,
 			     ctx->ev->user_name, ctx->now, NULL, &cause);
+	/* Topics are numbered in the order they were queued. */
 	if (rc == 0)
-		rc = store_topic_list(ctx->bot->store, cycle.id, &topics,
-				      &n_topics, &cause);
-	if (rc == 0)
-		cmd_reply(ctx, L_(ctx->loc, "Added topic %zu: %s (%d min)"),
-			  n_topics, title, minutes);
+		cmd_reply(ctx, L_(ctx->loc, "Added topic %lld: %s (%d min)"),
+			  (long long)queued + 1, title, minutes);
 	free(title);
-	topic_list_free(topics, n_topics);
 	return rc == 0 ? CMD_OK : cmd_store_error(ctx, cause);
 }
 

@@ -194,6 +194,32 @@ meeting_config_show(struct cmd_ctx *ctx)
 	return CMD_OK;
 }
 
+/*
+ * Change the channel's zone. The next meeting then starts at another
+ * instant, so what was already prepared for it (reports, metrics, topics)
+ * moves to the re-computed occurrence instead of being left behind.
+ */
+static int
+meeting_set_timezone(struct cmd_ctx *ctx, const char *zone)
+{
+	struct channel *c = &ctx->channel;
+	struct cycle before, after;
+	char *cause = NULL;
+
+	if (cmd_cycle(ctx, &before) != 0)
+		return -1;
+	free(c->timezone);
+	c->timezone = xstrdup(zone);
+	if (cmd_cycle(ctx, &after) != 0)
+		return -1;
+	if (store_cycle_move(ctx->bot->store, before.id, after.id, &cause) !=
+	    0) {
+		cmd_store_error(ctx, cause);
+		return -1;
+	}
+	return 0;
+}
+
 static enum cmd_status
 cmd_meeting_config(struct cmd_ctx *ctx, struct args *a)
 {
@@ -228,8 +254,8 @@ cmd_meeting_config(struct cmd_ctx *ctx, struct args *a)
 							  "Asia/Shanghai"));
 			return CMD_ERROR;
 		}
-		free(c->timezone);
-		c->timezone = xstrdup(a->argv[1]);
+		if (meeting_set_timezone(ctx, a->argv[1]) != 0)
+			return CMD_ERROR;
 	} else if (meeting_word_is(a->argv[0], "sections", "栏目")) {
 		if (report_sections_parse(a->argv[1], &sections, &cause) != 0) {
 			free(cause);

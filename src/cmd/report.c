@@ -34,6 +34,8 @@
 #include "lihui/xmalloc.h"
 
 #define REPORT_REPLY_MAX (64 * 1024)
+/* The most items and metrics one person's report for one meeting holds. */
+#define REPORT_ITEMS_MAX 100
 /* The most of a user's word an error reply repeats, in bytes. */
 #define REPORT_SHOWN_MAX 40
 
@@ -200,6 +202,30 @@ report_check_section(struct cmd_ctx *ctx, int section)
 	return -1;
 }
 
+/*
+ * Refuse another entry when the user's report for cycle already holds
+ * REPORT_ITEMS_MAX: what one person can make lihui store stays bounded.
+ */
+static int
+report_check_room(struct cmd_ctx *ctx, const struct cycle *cycle)
+{
+	int64_t n = 0;
+	char *cause = NULL;
+
+	if (store_report_count_user(ctx->bot->store, cycle->id,
+				    ctx->ev->user_name, &n, &cause) != 0) {
+		cmd_store_error(ctx, cause);
+		return -1;
+	}
+	if (n < REPORT_ITEMS_MAX)
+		return 0;
+	cmd_error(ctx,
+		  L_(ctx->loc, "your report already has %d entries, the most "
+			       "one report may hold; edit or clear some first"),
+		  REPORT_ITEMS_MAX);
+	return -1;
+}
+
 /* Add one item of section with text (and helpers for blockers). */
 static enum cmd_status
 report_add(struct cmd_ctx *ctx, int section, const char *text,
@@ -210,7 +236,7 @@ report_add(struct cmd_ctx *ctx, int section, const char *text,
 
 	if (report_check_section(ctx, section) != 0)
 		return CMD_ERROR;
-	if (cmd_cycle(ctx, &cycle) != 0)
+	if (cmd_cycle(ctx, &cycle) != 0 || report_check_room(ctx, &cycle) != 0)
 		return CMD_ERROR;
 	if (store_report_add(ctx->bot->store, cycle.id, ctx->ev->user_name,
 			     section, text, helpers, ctx->now, NULL,
@@ -351,7 +377,7 @@ cmd_report_metric(struct cmd_ctx *ctx, struct args *a)
 			}
 		}
 	}
-	if (cmd_cycle(ctx, &cycle) != 0)
+	if (cmd_cycle(ctx, &cycle) != 0 || report_check_room(ctx, &cycle) != 0)
 		return CMD_ERROR;
 	buf_init(&b, REPORT_REPLY_MAX);
 	for (i = 0; i < n; i++) {

@@ -604,6 +604,14 @@ render_not_reported(struct render_agenda *r)
 
 	render_section_start(r);
 	buf_printf(&r->out, "##### %s\n", L_(r->loc, "Not reported yet"));
+	if (v->n_not_reported == 0 && v->n_roster == 0) {
+		/* Without a roster, "everyone has reported" would be a lie. */
+		buf_printf(&r->out, "%s\n",
+			   L_(r->loc, "Nobody is on the roster yet: add the "
+				      "members with /lihui meeting roster add "
+				      "@name."));
+		return;
+	}
 	if (v->n_not_reported == 0) {
 		buf_printf(&r->out, "%s\n",
 			   L_(r->loc, "Everyone has reported."));

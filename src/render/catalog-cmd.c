@@ -96,6 +96,9 @@ const struct catalog_entry catalog_cmd[] = {
 	  "本频道不使用“%s”栏目；当前栏目：%s" },
 	{ "until <date> | off", "until <日期> | off" },
 	{ "write each metric as name=value", "每项数据请写成 名称=数值" },
+	{ "your report already has %d entries, the most one report may hold; "
+	  "edit or clear some first",
+	  "你的汇报已有 %d 条，已达上限；请先修改或清除一些" },
 	{ "your report is empty; there is nothing to change",
 	  "你的汇报是空的，没有可修改的内容" },
 	{ "your status report for the next meeting",
@@ -105,7 +108,7 @@ const struct catalog_entry catalog_cmd[] = {
 	{ "'%s' is not a topic number (1 to %zu); /agenda lists them",
 	  "“%s”不是议题编号（1 到 %zu）；/agenda 可查看全部议题" },
 	{ "<title> [@owner] [<n>m]", "<标题> [@负责人] [<分钟数>m]" },
-	{ "Added topic %zu: %s (%d min)", "已添加议题 %zu：%s（%d 分钟）" },
+	{ "Added topic %lld: %s (%d min)", "已添加议题 %lld：%s（%d 分钟）" },
 	{ "Removed topic %ld: %s", "已删除议题 %ld：%s" },
 	{ "The agenda is posted in the channel.", "议程已发布到频道。" },
 	{ "no topics are queued for the next meeting",
@@ -119,6 +122,9 @@ const struct catalog_entry catalog_cmd[] = {
 	{ "the agenda of the next meeting", "下次例会的议程" },
 	{ "the time box must be 1 to 240 minutes",
 	  "时长必须在 1 到 240 分钟之间" },
+	{ "the next meeting already has %d topics, the most an agenda holds; "
+	  "remove one first",
+	  "下次例会已有 %d 个议题，已达上限；请先删除一个" },
 	{ "the title is too long", "标题太长" },
 
 	/* /meeting */

@@ -66,6 +66,9 @@ const struct catalog_entry catalog_render[] = {
 	/* Who has not reported, who is away. */
 	{ "Not reported yet", "未提交汇报" },
 	{ "Everyone has reported.", "全员均已提交汇报。" },
+	{ "Nobody is on the roster yet: add the members with /lihui meeting "
+	  "roster add @name.",
+	  "名单还是空的：请用 /lihui meeting roster add @用户名 添加成员。" },
 	{ "On leave", "请假" },
 	{ "- @%s (until %s)", "- @%s（至 %s）" },
 

@@ -93,3 +93,54 @@ store_cycle_previous(struct store *s, int64_t channel_id, int64_t starts_at,
 	sqlite3_reset(st);
 	return 0;
 }
+
+/* Run the cached statement id, which moves rows from ?1 to ?2. */
+static int
+cycle_move_rows(struct store *s, enum store_stmt_id id, const char *sql,
+		int64_t from, int64_t to, const char *what, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, id, sql, cause);
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, from) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, to) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, st, what, cause);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_cycle_move(struct store *s, int64_t from, int64_t to, char **cause)
+{
+	const char *what = "cannot move meeting";
+	int rc;
+
+	if (from == to)
+		return 0;
+	if (store_atomic_begin(s, what, cause) != 0)
+		return -1;
+	rc = cycle_move_rows(s, STMT_CYCLE_MOVE_REPORTS,
+			     "UPDATE reports SET cycle_id = ?2 "
+			     "WHERE cycle_id = ?1",
+			     from, to, what, cause);
+	/* OR IGNORE: a metric the new cycle already has stays; the old
+	 * one goes with the old cycle below. */
+	if (rc == 0)
+		rc = cycle_move_rows(
+		    s, STMT_CYCLE_MOVE_METRICS,
+		    "UPDATE OR IGNORE metrics SET cycle_id = ?2 "
+		    "WHERE cycle_id = ?1",
+		    from, to, what, cause);
+	if (rc == 0)
+		rc = cycle_move_rows(s, STMT_CYCLE_MOVE_TOPICS,
+				     "UPDATE agenda_topics SET cycle_id = ?2 "
+				     "WHERE cycle_id = ?1",
+				     from, to, what, cause);
+	if (rc == 0)
+		rc = store_delete_row(s, STMT_CYCLE_DELETE,
+				      "DELETE FROM cycles WHERE id = ?1", from,
+				      what, cause);
+	return store_atomic_end(s, rc, what, cause);
+}

@@ -46,6 +46,10 @@ enum store_stmt_id {
 	STMT_CYCLE_GET,
 	STMT_CYCLE_ADD,
 	STMT_CYCLE_PREVIOUS,
+	STMT_CYCLE_MOVE_REPORTS,
+	STMT_CYCLE_MOVE_METRICS,
+	STMT_CYCLE_MOVE_TOPICS,
+	STMT_CYCLE_DELETE,
 	/* store-report.c */
 	STMT_REPORT_ADD,
 	STMT_REPORT_LIST_USER,
@@ -54,6 +58,8 @@ enum store_stmt_id {
 	STMT_REPORT_DELETE,
 	STMT_REPORT_CLEAR_USER,
 	STMT_REPORT_USERS,
+	STMT_REPORT_COUNT_USER,
+	STMT_TOPIC_COUNT,
 	STMT_METRIC_SET,
 	STMT_METRIC_LIST_USER,
 	STMT_METRIC_LIST_CYCLE,
@@ -127,6 +133,13 @@ char *store_column_dup(sqlite3_stmt *st, int col);
  * of size bytes each; returns the (possibly moved) array.
  */
 void *store_grow(void *a, size_t n, size_t *cap, size_t size);
+
+/**
+ * Run the cached statement id, whose one row's first column is a count,
+ * after bind_rc (the result of binding its parameters) is SQLITE_OK.
+ */
+int store_count(struct store *s, sqlite3_stmt *st, int bind_rc, int64_t *count,
+		const char *what, char **cause);
 
 /* How store_list() reads the rows of one kind of list. */
 struct store_rows {

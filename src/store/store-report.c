@@ -202,6 +202,27 @@ store_report_clear_user(struct store *s, int64_t cycle_id, const char *user,
 	return store_atomic_end(s, rc, what, cause);
 }
 
+int
+store_report_count_user(struct store *s, int64_t cycle_id, const char *user,
+			int64_t *count, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = store_stmt(s, STMT_REPORT_COUNT_USER,
+			"SELECT (SELECT COUNT(*) FROM reports "
+			"WHERE cycle_id = ?1 AND user_name = ?2) + "
+			"(SELECT COUNT(*) FROM metrics "
+			"WHERE cycle_id = ?1 AND user_name = ?2)",
+			cause);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_bind_int64(st, 1, cycle_id);
+	if (rc == SQLITE_OK)
+		rc = store_bind_text(st, 2, user);
+	return store_count(s, st, rc, count, "cannot count report", cause);
+}
+
 static void
 user_read(sqlite3_stmt *st, void *row)
 {

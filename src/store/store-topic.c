@@ -99,6 +99,21 @@ store_topic_list(struct store *s, int64_t cycle_id, struct topic **out,
 }
 
 int
+store_topic_count(struct store *s, int64_t cycle_id, int64_t *count,
+		  char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_TOPIC_COUNT,
+				      "SELECT COUNT(*) FROM agenda_topics "
+				      "WHERE cycle_id = ?1",
+				      cause);
+
+	if (st == NULL)
+		return -1;
+	return store_count(s, st, sqlite3_bind_int64(st, 1, cycle_id), count,
+			   "cannot count topics", cause);
+}
+
+int
 store_topic_delete(struct store *s, int64_t id, char **cause)
 {
 	return store_delete_row(s, STMT_TOPIC_DELETE,

@@ -636,6 +636,17 @@ store_column_dup(sqlite3_stmt *st, int col)
 }
 
 int
+store_count(struct store *s, sqlite3_stmt *st, int bind_rc, int64_t *count,
+	    const char *what, char **cause)
+{
+	if (bind_rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, st, what, cause);
+	*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
 store_list(struct store *s, sqlite3_stmt *st, int bind_rc,
 	   const struct store_rows *how, void **out, size_t *n, char **cause)
 {

@@ -197,3 +197,45 @@ tb_snapshot(struct tb *tb)
 	channel_release(&ch);
 	return buf_detach(&b);
 }
+
+int
+tb_setup(void **state)
+{
+	*state = tb_new();
+	return 0;
+}
+
+int
+tb_teardown(void **state)
+{
+	tb_free(*state);
+	return 0;
+}
+
+void
+tb_expect(struct tb *tb, const char *user, const char *line, const char *want)
+{
+	assert_string_equal(tb_cmd(tb, user, line), want);
+}
+
+void
+tb_expect_refused(struct tb *tb, const char *user, const char *line,
+		  const char *want)
+{
+	char *before = tb_snapshot(tb), *after;
+
+	assert_string_equal(tb_cmd(tb, user, line), want);
+	after = tb_snapshot(tb);
+	assert_string_equal(after, before);
+	free(before);
+	free(after);
+}
+
+void
+tb_snapshot_is(struct tb *tb, const char *want)
+{
+	char *snap = tb_snapshot(tb);
+
+	assert_string_equal(snap, want);
+	free(snap);
+}

@@ -50,4 +50,16 @@ const char *tb_dm(struct tb *tb, const char *user, const char *text);
  */
 char *tb_snapshot(struct tb *tb);
 
+/** cmocka group setup/teardown: *state is a fresh struct tb. */
+int tb_setup(void **state);
+int tb_teardown(void **state);
+/** user runs line and gets exactly want. */
+void tb_expect(struct tb *tb, const char *user, const char *line,
+	       const char *want);
+/** As tb_expect(), and the line leaves the store as it was. */
+void tb_expect_refused(struct tb *tb, const char *user, const char *line,
+		       const char *want);
+/** The snapshot (tb_snapshot) is exactly want. */
+void tb_snapshot_is(struct tb *tb, const char *want);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -29,46 +30,23 @@ struct exchange {
 	const char *want; /* the whole outbox output */
 };
 
-static int
-setup(void **state)
-{
-	*state = tb_new();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tb_free(*state);
-	return 0;
-}
-
 static void
 said_all(struct tb *tb, const struct exchange *x, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		assert_string_equal(tb_cmd(tb, x[i].user, x[i].line),
-				    x[i].want);
+		tb_expect(tb, x[i].user, x[i].line, x[i].want);
 }
 
 /* As said_all(), and each line leaves the store as it was. */
 static void
 refused_all(struct tb *tb, const struct exchange *x, size_t n)
 {
-	char *before, *after;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		before = tb_snapshot(tb);
-		assert_string_equal(tb_cmd(tb, x[i].user, x[i].line),
-				    x[i].want);
-		after = tb_snapshot(tb);
-		assert_string_equal(after, before);
-		free(before);
-		free(after);
-	}
+	for (i = 0; i < n; i++)
+		tb_expect_refused(tb, x[i].user, x[i].line, x[i].want);
 }
 
 #define SAID(tb, ...)                                                          \
@@ -81,15 +59,6 @@ refused_all(struct tb *tb, const struct exchange *x, size_t n)
 		static const struct exchange x_[] = { __VA_ARGS__ };           \
 		refused_all((tb), x_, sizeof x_ / sizeof x_[0]);               \
 	} while (0)
-
-static void
-snapshot_is(struct tb *tb, const char *want)
-{
-	char *snap = tb_snapshot(tb);
-
-	assert_string_equal(snap, want);
-	free(snap);
-}
 
 #define ME "[ephemeral @alice] "
 
@@ -104,22 +73,23 @@ snapshot_is(struct tb *tb, const char *want)
 	"Planned: 10 of 60 min (review 10 + topics 0)\n"                       \
 	"\n"                                                                   \
 	"##### Not reported yet\n"                                             \
-	"Everyone has reported.\n"                                             \
+	"Nobody is on the roster yet: add the members with /lihui meeting "    \
+	"roster add @name.\n"                                                  \
 	"\n"
 
-#define EMPTY_ZH                                                               \
-	"#### 例会议程 — ops\n"                                          \
-	"**2026-11-30 周一 10:00（UTC），60 分钟**\n"                   \
-	"\n"                                                                   \
-	"##### 1. 上次会议行动项跟进（10 分钟）\n"                \
-	"暂无待跟进的行动项。\n"                                     \
-	"\n"                                                                   \
-	"##### 时间安排\n"                                                 \
-	"已安排 10 分钟，会议时长 60 分钟（跟进 10 + "          \
-	"议题 0）\n"                                                        \
-	"\n"                                                                   \
-	"##### 未提交汇报\n"                                              \
-	"全员均已提交汇报。\n"                                        \
+#define EMPTY_ZH                                                                             \
+	"#### 例会议程 — ops\n"                                                        \
+	"**2026-11-30 周一 10:00（UTC），60 分钟**\n"                                 \
+	"\n"                                                                                 \
+	"##### 1. 上次会议行动项跟进（10 分钟）\n"                              \
+	"暂无待跟进的行动项。\n"                                                   \
+	"\n"                                                                                 \
+	"##### 时间安排\n"                                                               \
+	"已安排 10 分钟，会议时长 60 分钟（跟进 10 + "                        \
+	"议题 0）\n"                                                                      \
+	"\n"                                                                                 \
+	"##### 未提交汇报\n"                                                            \
+	"名单还是空的：请用 /lihui meeting roster add @用户名 添加成员。\n" \
 	"\n"
 
 /* The preview is the same under every name, and only the user sees it. */
@@ -137,7 +107,7 @@ test_show(void **state)
 		assert_string_equal(tb_cmd(tb, "alice", lines[i]), ME EMPTY_EN);
 	assert_string_equal(tb_say(tb, "bob", "@lihui agenda"),
 			    "[ephemeral @bob] " EMPTY_EN);
-	snapshot_is(tb, before);
+	tb_snapshot_is(tb, before);
 	free(before);
 	tb_cmd(tb, "alice", ZH_CN);
 	assert_string_equal(tb_cmd(tb, "alice", "/agenda 预览"), ME EMPTY_ZH);
@@ -153,7 +123,7 @@ test_post(void **state)
 	assert_string_equal(tb_cmd(tb, "alice", "/agenda post"),
 			    "[channel] " EMPTY_EN ME
 			    "The agenda is posted in the channel.\n");
-	snapshot_is(tb, before);
+	tb_snapshot_is(tb, before);
 	free(before);
 	tb_cmd(tb, "alice", ZH_CN);
 	assert_string_equal(tb_cmd(tb, "bob", "/agenda 发布"),
@@ -192,17 +162,17 @@ test_add(void **state)
 	     { "alice", "/agenda add Long 240m",
 	       ME "Added topic 10: Long (240 "
 		  "min)\n" });
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"topic Pricing change bob 15\n"
-			"topic Hiring plan carol 20\n"
-			"topic Budget - 10\n"
-			"topic \"Q3 plan\" - 30\n"
-			"topic 定价调整 dave 15\n"
-			"topic 招聘 erin 5\n"
-			"topic Retro bob 10\n"
-			"topic Ask @bob about - 5\n"
-			"topic 15m - 10\n"
-			"topic Long - 240\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "topic Pricing change bob 15\n"
+			   "topic Hiring plan carol 20\n"
+			   "topic Budget - 10\n"
+			   "topic \"Q3 plan\" - 30\n"
+			   "topic 定价调整 dave 15\n"
+			   "topic 招聘 erin 5\n"
+			   "topic Retro bob 10\n"
+			   "topic Ask @bob about - 5\n"
+			   "topic 15m - 10\n"
+			   "topic Long - 240\n");
 	tb_cmd(tb, "alice", ZH_CN);
 	SAID(tb, { "alice", "/agenda 添加 复盘 @bob 5m",
 		   ME "已添加议题 11：复盘（5 分钟）\n" });
@@ -258,7 +228,7 @@ test_add_bad(void **state)
 		  ME "参数过多；用法：/agenda show\n" },
 		{ "alice", "/agenda 发布 现在",
 		  ME "参数过多；用法：/agenda post\n" });
-	snapshot_is(tb, "channel ops zh_CN UTC 31\n");
+	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n");
 }
 
 static void
@@ -291,16 +261,16 @@ test_remove(void **state)
 		     "them\n" });
 	SAID(tb, { "bob", "/agenda remove 2",
 		   "[ephemeral @bob] Removed topic 2: B\n" });
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"topic A - 10\n"
-			"topic C - 5\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "topic A - 10\n"
+			   "topic C - 5\n");
 	tb_cmd(tb, "alice", ZH_CN);
 	SAID(tb, { "alice", "/agenda 删除 2", ME "已删除议题 2：C\n" });
 	REFUSED(tb, { "alice", "/agenda 删除 2",
 		      ME "“2”不是议题编号（1 到 1）；/agenda "
 			 "可查看全部议题\n" });
-	snapshot_is(tb, "channel ops zh_CN UTC 31\n"
-			"topic A - 10\n");
+	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n"
+			   "topic A - 10\n");
 }
 
 /* Reports of the week before, for the "vs" values. */
@@ -496,22 +466,53 @@ test_sections(void **state)
 	assert_null(strstr(out, "Resource needs"));
 }
 
+/* An agenda holds at most 50 topics; the next is refused, unstored. */
+static void
+test_topic_cap(void **state)
+{
+	struct tb *tb = *state;
+	char line[64];
+	int i;
+
+	for (i = 1; i <= 49; i++) {
+		snprintf(line, sizeof line, "/agenda add Topic %d 1m", i);
+		tb_cmd(tb, "alice", line);
+	}
+	tb_expect(tb, "alice", "/agenda add Last one 1m",
+		  ME "Added topic 50: Last one (1 min)\n");
+	tb_expect_refused(tb, "bob", "/agenda add One too many",
+			  "[ephemeral @bob] the next meeting already has 50 "
+			  "topics, the most an agenda holds; remove one "
+			  "first\n");
+	tb_cmd(tb, "alice", "/agenda remove 1");
+	tb_expect(tb, "bob", "/agenda add Now it fits",
+		  "[ephemeral @bob] Added topic 50: Now it fits (10 min)\n");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_show, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_post, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_add, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_add_bad, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_full_agenda, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_leave_and_roster, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_over_time, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_sections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_show, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_topic_cap, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_post, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_add, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_add_bad, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_remove, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_full_agenda, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_leave_and_roster, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_over_time, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_sections, tb_setup,
+						tb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

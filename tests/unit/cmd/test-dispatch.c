@@ -34,20 +34,6 @@ struct exchange {
 	const char *want; /* the whole outbox output */
 };
 
-static int
-setup(void **state)
-{
-	*state = tb_new();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tb_free(*state);
-	return 0;
-}
-
 static const char *
 run(struct tb *tb, enum via via, const char *user, const char *line)
 {
@@ -711,27 +697,30 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_unknown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_long_word, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_lihui_group, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_message_forms, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_long, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_utf8, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_cannot_split, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_direct_message, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_custom_trigger, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_replies_are_utf8, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_every_subcommand, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_unknown, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_long_word,
+						tb_setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_lihui_group, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_message_forms, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_help, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_too_long, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_utf8, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_cannot_split, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_direct_message, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_custom_trigger, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_replies_are_utf8, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_every_subcommand, tb_setup,
+						tb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,46 +25,23 @@ struct exchange {
 	const char *want; /* the whole outbox output */
 };
 
-static int
-setup(void **state)
-{
-	*state = tb_new();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tb_free(*state);
-	return 0;
-}
-
 static void
 said_all(struct tb *tb, const struct exchange *x, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		assert_string_equal(tb_cmd(tb, x[i].user, x[i].line),
-				    x[i].want);
+		tb_expect(tb, x[i].user, x[i].line, x[i].want);
 }
 
 /* As said_all(), and each line leaves the store as it was. */
 static void
 refused_all(struct tb *tb, const struct exchange *x, size_t n)
 {
-	char *before, *after;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		before = tb_snapshot(tb);
-		assert_string_equal(tb_cmd(tb, x[i].user, x[i].line),
-				    x[i].want);
-		after = tb_snapshot(tb);
-		assert_string_equal(after, before);
-		free(before);
-		free(after);
-	}
+	for (i = 0; i < n; i++)
+		tb_expect_refused(tb, x[i].user, x[i].line, x[i].want);
 }
 
 #define SAID(tb, ...)                                                          \
@@ -77,15 +54,6 @@ refused_all(struct tb *tb, const struct exchange *x, size_t n)
 		static const struct exchange x_[] = { __VA_ARGS__ };           \
 		refused_all((tb), x_, sizeof x_ / sizeof x_[0]);               \
 	} while (0)
-
-static void
-snapshot_is(struct tb *tb, const char *want)
-{
-	char *snap = tb_snapshot(tb);
-
-	assert_string_equal(snap, want);
-	free(snap);
-}
 
 #define ME "[ephemeral @alice] "
 #define ROSTER_USAGE                                                           \
@@ -133,10 +101,10 @@ test_roster(void **state)
 	     { "alice", "/lihui meeting roster",
 	       ME "Roster (3): @bob @carol "
 		  "@erin\n" });
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"member bob 1 -\n"
-			"member carol 1 -\n"
-			"member erin 1 -\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "member bob 1 -\n"
+			   "member carol 1 -\n"
+			   "member erin 1 -\n");
 	tb_cmd(tb, "alice", "/meeting config locale zh_CN");
 	SAID(tb,
 	     { "alice", "/meeting 名单 添加 @dave @bob",
@@ -179,8 +147,8 @@ test_roster_bad(void **state)
 		  ME "请写 list、add 或 remove；" ROSTER_USAGE_ZH },
 		{ "alice", "/meeting 名单 查看 全部",
 		  ME "参数过多；" ROSTER_USAGE_ZH });
-	snapshot_is(tb, "channel ops zh_CN UTC 31\n"
-			"member bob 1 -\n");
+	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n"
+			   "member bob 1 -\n");
 }
 
 #define SETTINGS(locale, zone, sections)                                       \
@@ -214,7 +182,7 @@ test_config(void **state)
 	       SETTINGS("en", "UTC",
 			"done,"
 			"need") });
-	snapshot_is(tb, "channel ops en UTC 17\n");
+	tb_snapshot_is(tb, "channel ops en UTC 17\n");
 }
 
 static void
@@ -258,7 +226,7 @@ test_config_bad(void **state)
 		     "" CONFIG_USAGE_ZH },
 		{ "alice", "/meeting 设置 颜色 蓝",
 		  ME "未知的设置项；" CONFIG_USAGE_ZH });
-	snapshot_is(tb, "channel ops zh_CN UTC 31\n");
+	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n");
 }
 
 /* Changing the locale answers in the new language from then on. */
@@ -349,26 +317,55 @@ test_admins(void **state)
 	       "分钟\n" });
 	REFUSED(tb, { "alice", "/meeting 名单 删除 @boss",
 		      ME "只有会议管理员可以这样做\n" });
-	snapshot_is(tb, "channel ops zh_CN UTC 31\n"
-			"report alice 0 x | -\n"
-			"topic T - 10\n"
-			"member alice 1 -\n"
-			"member boss 1 -\n");
+	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n"
+			   "report alice 0 x | -\n"
+			   "topic T - 10\n"
+			   "member alice 1 -\n"
+			   "member boss 1 -\n");
+}
+
+/* A new zone moves the next meeting; what was prepared for it follows. */
+static void
+test_timezone_keeps_reports(void **state)
+{
+	struct tb *tb = *state;
+	const char *out;
+
+	tb_cmd(tb, "alice", "/report done Shipped it");
+	tb_cmd(tb, "alice", "/report metric signups=5");
+	tb_cmd(tb, "bob", "/agenda add Pricing 15m");
+	tb_cmd(tb, "alice", "/meeting config timezone Asia/Shanghai");
+	tb_snapshot_is(tb, "channel ops en Asia/Shanghai 31\n"
+			   "report alice 0 Shipped it | -\n"
+			   "metric alice signups 5 \n"
+			   "topic Pricing - 15\n");
+	out = tb_cmd(tb, "alice", "/agenda");
+	assert_non_null(strstr(out, "**Mon 2026-11-30 10:00 (Asia/Shanghai), "
+				    "60 min**"));
+	assert_non_null(strstr(out, "1. Pricing (15 min)"));
+	assert_non_null(strstr(out, "  - Shipped it\n"));
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_roster, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_roster_bad, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_bad, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_locale, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timezone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_admins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_roster, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_timezone_keeps_reports,
+						tb_setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_roster_bad, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_config, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_config_bad, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_locale, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_timezone, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_admins, tb_setup,
+						tb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

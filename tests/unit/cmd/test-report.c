@@ -30,20 +30,6 @@ struct exchange {
 	const char *want; /* the whole outbox output */
 };
 
-static int
-setup(void **state)
-{
-	*state = tb_new();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	tb_free(*state);
-	return 0;
-}
-
 /* alice runs each line and gets exactly its want. */
 static void
 said_all(struct tb *tb, const struct exchange *x, size_t n)
@@ -51,33 +37,17 @@ said_all(struct tb *tb, const struct exchange *x, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		assert_string_equal(tb_cmd(tb, "alice", x[i].line), x[i].want);
+		tb_expect(tb, "alice", x[i].line, x[i].want);
 }
 
 /* As said_all(), and each line leaves the store as it was. */
 static void
 refused_all(struct tb *tb, const struct exchange *x, size_t n)
 {
-	char *before, *after;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		before = tb_snapshot(tb);
-		assert_string_equal(tb_cmd(tb, "alice", x[i].line), x[i].want);
-		after = tb_snapshot(tb);
-		assert_string_equal(after, before);
-		free(before);
-		free(after);
-	}
-}
-
-static void
-snapshot_is(struct tb *tb, const char *want)
-{
-	char *snap = tb_snapshot(tb);
-
-	assert_string_equal(snap, want);
-	free(snap);
+	for (i = 0; i < n; i++)
+		tb_expect_refused(tb, "alice", x[i].line, x[i].want);
 }
 
 #define ME "[ephemeral @alice] "
@@ -158,7 +128,7 @@ test_sections_en(void **state)
 	struct tb *tb = *state;
 
 	said_all(tb, add_en, sizeof add_en / sizeof add_en[0]);
-	snapshot_is(tb, stored);
+	tb_snapshot_is(tb, stored);
 	assert_string_equal(tb_cmd(tb, "alice", "/report show"), show_en);
 	assert_string_equal(tb_cmd(tb, "alice", "/report 查看"), show_en);
 	assert_string_equal(tb_cmd(tb, "alice", "/report"), show_en);
@@ -208,14 +178,14 @@ test_sections_zh(void **state)
 			       "6. 注册 1240\n"
 			       "7. 转化率 3.1%\n"
 			       "\n");
-	snapshot_is(tb, "channel ops zh_CN UTC 31\n"
-			"report alice 0 Shipped | -\n"
-			"report alice 0 登录页上线 | -\n"
-			"report alice 1 下周发布 | -\n"
-			"report alice 2 等设计稿 | bob\n"
-			"report alice 4 一名设计师 | -\n"
-			"metric alice 注册 1240 \n"
-			"metric alice 转化率 3.1000000000000001 %\n");
+	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n"
+			   "report alice 0 Shipped | -\n"
+			   "report alice 0 登录页上线 | -\n"
+			   "report alice 1 下周发布 | -\n"
+			   "report alice 2 等设计稿 | bob\n"
+			   "report alice 4 一名设计师 | -\n"
+			   "metric alice 注册 1240 \n"
+			   "metric alice 转化率 3.1000000000000001 %\n");
 }
 
 /* Texts are stored as typed, quotes and inner spacing included. */
@@ -235,12 +205,12 @@ test_text_as_typed(void **state)
 	       ME "Noted under Problems and blockers: Waiting on\n" },
 	     { "/report done ask @bob", ME "Noted under Done: ask "
 					   "@bob\n" });
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"report alice 0 \"Q3\"  plan\t\tdraft | -\n"
-			"report alice 0 ask @bob | -\n"
-			"report alice 1 上线\xe3\x80\x80新版 | -\n"
-			"report alice 2 等设计稿 | bob\n"
-			"report alice 2 Waiting on | bob carol\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "report alice 0 \"Q3\"  plan\t\tdraft | -\n"
+			   "report alice 0 ask @bob | -\n"
+			   "report alice 1 上线\xe3\x80\x80新版 | -\n"
+			   "report alice 2 等设计稿 | bob\n"
+			   "report alice 2 Waiting on | bob carol\n");
 }
 
 /* Missing or malformed words: the reason and the usage line. */
@@ -394,10 +364,10 @@ test_bad_inputs_en(void **state)
 	tb_cmd(tb, "alice", "/report metric m=1");
 	refused_all(tb, bad_number_en,
 		    sizeof bad_number_en / sizeof bad_number_en[0]);
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"report alice 0 a | -\n"
-			"report alice 2 b | bob\n"
-			"metric alice m 1 \n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "report alice 0 a | -\n"
+			   "report alice 2 b | bob\n"
+			   "metric alice m 1 \n");
 }
 
 static const struct exchange bad_zh[] = {
@@ -467,18 +437,18 @@ test_edit(void **state)
 	       ME "Item 2 now reads: still stuck\n" },
 	     { "/report 修改 3 更多预算", ME "Item 3 now reads: "
 					     "更多预算\n" });
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"report alice 0 First, \"really\" | -\n"
-			"report alice 2 still stuck | carol dave\n"
-			"report alice 4 更多预算 | -\n"
-			"metric alice m 5 %\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "report alice 0 First, \"really\" | -\n"
+			   "report alice 2 still stuck | carol dave\n"
+			   "report alice 4 更多预算 | -\n"
+			   "metric alice m 5 %\n");
 	SAID(tb, { "/report edit 2 unblocked",
 		   ME "Item 2 now reads: unblocked\n" });
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"report alice 0 First, \"really\" | -\n"
-			"report alice 2 unblocked | -\n"
-			"report alice 4 更多预算 | -\n"
-			"metric alice m 5 %\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "report alice 0 First, \"really\" | -\n"
+			   "report alice 2 unblocked | -\n"
+			   "report alice 4 更多预算 | -\n"
+			   "metric alice m 5 %\n");
 	/* Someone else's numbers are their own. */
 	assert_string_equal(tb_cmd(tb, "bob", "/report edit 1 hijack"),
 			    "[ephemeral @bob] your report is empty; there is "
@@ -499,13 +469,13 @@ test_clear(void **state)
 	     /* Numbers follow /report show: metrics come last. */
 	     { "/report 清除 2", ME "Removed item 2.\n" });
 	tb_cmd(tb, "bob", "/report done bob's");
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"report alice 0 a | -\n"
-			"report bob 0 bob's | -\n"
-			"metric alice n 2 \n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "report alice 0 a | -\n"
+			   "report bob 0 bob's | -\n"
+			   "metric alice n 2 \n");
 	SAID(tb, { "/report clear", ME "Cleared your report (2 items).\n" });
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"report bob 0 bob's | -\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "report bob 0 bob's | -\n");
 	tb_cmd(tb, "alice", ZH_CN);
 	SAID(tb, { "/report 完成 x", ME "已记入“已完成”：x\n" },
 	     { "/report 清除 1", ME "已删除第 1 条。\n" },
@@ -528,13 +498,13 @@ test_metric(void **state)
 		  "12元\n" },
 	     { "/report metric signups=1300", ME "Recorded: signups "
 						 "1300\n" });
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"metric alice churn -0.5 %\n"
-			"metric alice conversion 3.1000000000000001 %\n"
-			"metric alice latency 250 ms\n"
-			"metric alice revenue 1234567.8910000001 \n"
-			"metric alice signups 1300 \n"
-			"metric alice 收入 12 元\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "metric alice churn -0.5 %\n"
+			   "metric alice conversion 3.1000000000000001 %\n"
+			   "metric alice latency 250 ms\n"
+			   "metric alice revenue 1234567.8910000001 \n"
+			   "metric alice signups 1300 \n"
+			   "metric alice 收入 12 元\n");
 }
 
 /* With the channel's sections cut to done and plan, the rest is refused. */
@@ -561,9 +531,9 @@ test_section_set(void **state)
 	tb_cmd(tb, "alice", ZH_CN);
 	REFUSED(tb, { "/report 资源 x",
 		      ME "本频道不使用“need”栏目；当前栏目：done, plan\n" });
-	snapshot_is(tb, "channel ops zh_CN UTC 3\n"
-			"report alice 0 a | -\n"
-			"report alice 1 b | -\n");
+	tb_snapshot_is(tb, "channel ops zh_CN UTC 3\n"
+			   "report alice 0 a | -\n"
+			   "report alice 1 b | -\n");
 }
 
 static void
@@ -597,8 +567,8 @@ test_away(void **state)
 			  "leave.\n" },
 		 },
 		 6);
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"member alice 0 2026-11-30\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "member alice 0 2026-11-30\n");
 	tb_cmd(tb, "alice", ZH_CN);
 	SAID(tb, { "/report 请假 结束", ME "欢迎回来：你已结束请假。\n" },
 	     { "/report 请假 到 2026 年 12 月 8 日",
@@ -607,8 +577,8 @@ test_away(void **state)
 	     { "/report 请假 至 12月7日",
 	       ME "你请假至 2026-12-07（含当天）：提醒会跳过你，"
 		  "议程中会显示你在请假。\n" });
-	snapshot_is(tb, "channel ops zh_CN UTC 31\n"
-			"member alice 0 2026-12-07\n");
+	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n"
+			   "member alice 0 2026-12-07\n");
 }
 
 /*
@@ -638,8 +608,8 @@ test_cycle(void **state)
 			    ME "your report is empty; there is nothing to "
 			       "change\n");
 	tb_cmd(tb, "alice", "/report done next week's");
-	snapshot_is(tb, "channel ops en UTC 31\n"
-			"report alice 0 next week's | -\n");
+	tb_snapshot_is(tb, "channel ops en UTC 31\n"
+			   "report alice 0 next week's | -\n");
 }
 
 /*
@@ -676,29 +646,66 @@ test_show_long(void **state)
 	}
 }
 
+/* One report holds at most 100 entries; the next is refused, unstored. */
+static void
+test_item_cap(void **state)
+{
+	struct tb *tb = *state;
+	char line[64];
+	int i;
+
+	for (i = 1; i <= 99; i++) {
+		snprintf(line, sizeof line, "/report done task %d", i);
+		tb_cmd(tb, "alice", line);
+	}
+	tb_expect(tb, "alice", "/report metric signups=1",
+		  ME "Recorded: signups 1\n");
+	tb_expect_refused(tb, "alice", "/report plan one more",
+			  ME "your report already has 100 entries, the most "
+			     "one report may hold; edit or clear some "
+			     "first\n");
+	tb_expect_refused(tb, "alice", "/report metric visits=2",
+			  ME "your report already has 100 entries, the most "
+			     "one report may hold; edit or clear some "
+			     "first\n");
+	/* Others are not affected, and room comes back after a clear. */
+	tb_expect(tb, "bob", "/report done mine",
+		  "[ephemeral @bob] Noted under Done: mine\n");
+	tb_cmd(tb, "alice", "/report clear 1");
+	tb_expect(tb, "alice", "/report plan one more",
+		  ME "Noted under Plan: one more\n");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sections_en, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_sections_zh, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_text_as_typed, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bad_inputs_en, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bad_inputs_zh, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_edit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_clear, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_metric, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_section_set, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_away, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_show_long, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_sections_en, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_sections_zh, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_text_as_typed, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_inputs_en, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_inputs_zh, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_edit, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_clear, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_metric, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_section_set, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_away, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_item_cap, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_cycle, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_show_long, tb_setup,
+						tb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -457,9 +457,18 @@ test_sections_disabled(void **state)
 	assert_non_null(strstr(text, "##### Not reported yet\n@dave @erin\n"));
 	free(text);
 
-	/* Everyone has reported; nobody is away. */
+	/* No roster at all: say so rather than "everyone has reported". */
 	v.n_not_reported = 0;
 	v.n_on_leave = 0;
+	v.n_roster = 0;
+	text = render_agenda(&v);
+	assert_non_null(strstr(text, "##### Not reported yet\nNobody is on the "
+				     "roster yet: add the members with /lihui "
+				     "meeting roster add @name.\n"));
+	free(text);
+
+	/* Everyone has reported; nobody is away. */
+	v.n_roster = 5;
 	text = render_agenda(&v);
 	assert_non_null(
 	    strstr(text, "##### Not reported yet\nEveryone has reported.\n"));
