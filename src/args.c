@@ -47,24 +47,29 @@ args_quote_len(const char *s, const char **close)
 	return 0;
 }
 
-/* Copy of s with surrounding white space removed. */
-static char *
-args_trim(const char *s)
+/* len without the white space that ends s[0..len). */
+static size_t
+args_trim_end(const char *s, size_t len)
 {
-	size_t len, n;
-
-	while ((n = args_space_len(s)) != 0)
-		s += n;
-	len = strlen(s);
 	for (;;) {
 		if (len >= 1 && args_space_len(s + len - 1) == 1)
 			len--;
 		else if (len >= 3 && strncmp(s + len - 3, IDEO_SPACE, 3) == 0)
 			len -= 3;
 		else
-			break;
+			return len;
 	}
-	return xstrndup(s, len);
+}
+
+/* Copy of s with surrounding white space removed. */
+static char *
+args_trim(const char *s)
+{
+	size_t n;
+
+	while ((n = args_space_len(s)) != 0)
+		s += n;
+	return xstrndup(s, args_trim_end(s, strlen(s)));
 }
 
 int
@@ -129,6 +134,19 @@ args_rest(const struct args *a, int i)
 	if (i < 0 || i >= a->argc)
 		return "";
 	return a->text + a->start[i];
+}
+
+char *
+args_span(const struct args *a, int from, int to)
+{
+	size_t start, end;
+
+	if (from < 0 || from >= a->argc || to <= from)
+		return xstrdup("");
+	start = a->start[from];
+	end = to < a->argc ? a->start[to] : strlen(a->text);
+	return xstrndup(a->text + start,
+			args_trim_end(a->text + start, end - start));
 }
 
 void

@@ -18,6 +18,8 @@
 
 #include "lihui/bot.h"
 #include "lihui/cmd.h"
+#include "lihui/config.h"
+#include "lihui/store.h"
 #include "lihui/log.h"
 
 void
@@ -40,6 +42,18 @@ bot_handle_event(struct bot *b, const struct chat_event *ev)
 	}
 	log_debug("channel message from %s in %s (%zu bytes)", ev->user_name,
 		  ev->channel_key, strlen(ev->text));
+}
+
+void
+bot_channel_defaults(const struct config *c, struct channel *d)
+{
+	memset(d, 0, sizeof *d);
+	d->locale = c->locale;
+	d->timezone = c->timezone;
+	d->sections = c->sections;
+	d->meeting_wday = c->meeting_wday;
+	d->meeting_minute = c->meeting_minute;
+	d->meeting_length = c->meeting_length;
 }
 
 void

@@ -281,19 +281,6 @@ cmd_check_admin(struct cmd_ctx *ctx)
 	return 0;
 }
 
-/* The channel defaults from the configuration. */
-static void
-cmd_channel_defaults(const struct config *c, struct channel *d)
-{
-	memset(d, 0, sizeof *d);
-	d->locale = c->locale;
-	d->timezone = c->timezone;
-	d->sections = c->sections;
-	d->meeting_wday = c->meeting_wday;
-	d->meeting_minute = c->meeting_minute;
-	d->meeting_length = c->meeting_length;
-}
-
 /* Length of the white space at p (ASCII or U+3000, as args.c), else 0. */
 static size_t
 cmd_space_len(const char *p)
@@ -564,7 +551,7 @@ cmd_dispatch(struct bot *bot, const struct chat_event *ev)
 		text = "";
 	}
 
-	cmd_channel_defaults(bot->config, &defaults);
+	bot_channel_defaults(bot->config, &defaults);
 	if (store_begin(bot->store, &cause) != 0)
 		goto store_failed;
 	in_tx = 1;

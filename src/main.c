@@ -207,13 +207,7 @@ daemon_console_locale(struct daemon *d, char **cause)
 	struct channel defaults, ch;
 	int rc;
 
-	memset(&defaults, 0, sizeof defaults);
-	defaults.locale = d->config.locale;
-	defaults.timezone = d->config.timezone;
-	defaults.sections = d->config.sections;
-	defaults.meeting_wday = d->config.meeting_wday;
-	defaults.meeting_minute = d->config.meeting_minute;
-	defaults.meeting_length = d->config.meeting_length;
+	bot_channel_defaults(&d->config, &defaults);
 	if (store_channel_ensure(d->store, d->config.channel_name,
 				 d->config.channel_name, &defaults, &ch,
 				 cause) != 0)

@@ -33,6 +33,11 @@ void args_release(struct args *a);
  * borrowed from a; "" when i >= argc.
  */
 const char *args_rest(const struct args *a, int i);
+/**
+ * The text of words from to to - 1 as typed (quotes kept, white space at
+ * the ends removed); a new string the caller frees, "" when empty.
+ */
+char *args_span(const struct args *a, int from, int to);
 /** Drop word 0 (the subcommand); args_rest() indices shift with it. */
 void args_shift(struct args *a);
 /**

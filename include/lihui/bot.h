@@ -13,6 +13,7 @@
 #include "lihui/clock.h"
 #include "lihui/event.h"
 
+struct channel;
 struct config;
 struct store;
 
@@ -34,6 +35,11 @@ void bot_init(struct bot *b, const struct config *config, struct store *store,
  * to the dispatcher; other channel messages go to the meeting recorder.
  */
 void bot_handle_event(struct bot *b, const struct chat_event *ev);
+/**
+ * The settings a channel lihui has not seen before gets, from config: d
+ * borrows config's strings (do not release it).
+ */
+void bot_channel_defaults(const struct config *config, struct channel *d);
 /** Tell the outbox that rows were committed. */
 void bot_outbox_ready(struct bot *b);
 

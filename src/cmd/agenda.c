@@ -112,31 +112,11 @@ agenda_parse_minutes(const char *word, int *minutes)
 	return 0;
 }
 
-/*
- * len without the white space at the end of s[0..len): the separators
- * args.c splits on, including the ideographic space U+3000.
- */
-static size_t
-agenda_trim_end(const char *s, size_t len)
-{
-	for (;;) {
-		if (len >= 1 && s[len - 1] != '\0' &&
-		    strchr(" \t\n\r\v\f", s[len - 1]) != NULL)
-			len--;
-		else if (len >= 3 &&
-			 memcmp(s + len - 3, "\xe3\x80\x80", 3) == 0)
-			len -= 3;
-		else
-			return len;
-	}
-}
-
 static enum cmd_status
 cmd_agenda_add(struct cmd_ctx *ctx, struct args *a)
 {
 	char owner[USER_NAME_MAX + 1], *title, *cause = NULL;
 	struct cycle cycle;
-	size_t len;
 	int minutes = AGENDA_DEFAULT_MINUTES, have_owner = 0, have_min = 0;
 	int k = a->argc, changed = 1, rc;
 	int64_t queued = 0;
@@ -160,12 +140,6 @@ cmd_agenda_add(struct cmd_ctx *ctx, struct args *a)
 			k--;
 		}
 	}
-	len = k < a->argc ? a->start[k] - a->start[0] : strlen(args_rest(a, 0));
-	len = agenda_trim_end(a->text + a->start[0], len);
-	if (len > AGENDA_TITLE_MAX) {
-		cmd_usage_error(ctx, L_(ctx->loc, "the title is too long"));
-		return CMD_ERROR;
-	}
 	if (cmd_cycle(ctx, &cycle) != 0)
 		return CMD_ERROR;
 	if (store_topic_count(ctx->bot->store, cycle.id, &queued, &cause) != 0)
@@ -179,7 +153,12 @@ cmd_agenda_add(struct cmd_ctx *ctx, struct args *a)
 			  AGENDA_TOPICS_MAX);
 		return CMD_ERROR;
 	}
-	title = xstrndup(a->text + a->start[0], len);
+	title = args_span(a, 0, k);
+	if (strlen(title) > AGENDA_TITLE_MAX) {
+		free(title);
+		cmd_usage_error(ctx, L_(ctx->loc, "the title is too long"));
+		return CMD_ERROR;
+	}
 	rc = store_topic_add(ctx->bot->store, cycle.id, title,
 			     have_owner ? owner : NULL, minutes,
 			     ctx->ev->user_name, ctx->now, NULL, &cause);

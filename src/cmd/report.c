@@ -160,25 +160,6 @@ report_shown(const char *word, char *out, size_t size)
 	return out;
 }
 
-/*
- * len without the white space at the end of s[0..len): the separators
- * args.c splits on, including the ideographic space U+3000.
- */
-static size_t
-report_trim_end(const char *s, size_t len)
-{
-	for (;;) {
-		if (len >= 1 && s[len - 1] != '\0' &&
-		    strchr(" \t\n\r\v\f", s[len - 1]) != NULL)
-			len--;
-		else if (len >= 3 &&
-			 memcmp(s + len - 3, "\xe3\x80\x80", 3) == 0)
-			len -= 3;
-		else
-			return len;
-	}
-}
-
 /* Refuse a section the channel does not use; 0 if it is enabled. */
 static int
 report_check_section(struct cmd_ctx *ctx, int section)
@@ -277,20 +258,15 @@ report_split_helpers(const struct args *a, int first, char **text,
 	char name[USER_NAME_MAX + 1];
 	struct buf b;
 	int k = a->argc, i;
-	size_t len;
 
 	while (k > first && report_parse_mention(a->argv[k - 1], name))
 		k--;
 	if (k == first)
 		return -1;
-	if (k == a->argc) {
-		*text = xstrdup(args_rest(a, first));
-		*helpers = NULL;
+	*text = args_span(a, first, k);
+	*helpers = NULL;
+	if (k == a->argc)
 		return 0;
-	}
-	len = report_trim_end(a->text + a->start[first],
-			      a->start[k] - a->start[first]);
-	*text = xstrndup(a->text + a->start[first], len);
 	buf_init(&b, (size_t)ARGS_MAX * (USER_NAME_MAX + 2));
 	for (i = k; i < a->argc; i++) {
 		report_parse_mention(a->argv[i], name);

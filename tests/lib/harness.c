@@ -155,13 +155,7 @@ tb_snapshot(struct tb *tb)
 	struct buf b;
 	char *cause = NULL;
 
-	memset(&defaults, 0, sizeof defaults);
-	defaults.locale = tb->config.locale;
-	defaults.timezone = tb->config.timezone;
-	defaults.sections = tb->config.sections;
-	defaults.meeting_wday = tb->config.meeting_wday;
-	defaults.meeting_minute = tb->config.meeting_minute;
-	defaults.meeting_length = tb->config.meeting_length;
+	bot_channel_defaults(&tb->config, &defaults);
 	if (store_channel_ensure(tb->store, "ops", "ops", &defaults, &ch,
 				 &cause) != 0 ||
 	    agenda_cycle(tb->store, &ch, tb->now, &cy, &cause) != 0 ||

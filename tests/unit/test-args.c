@@ -263,10 +263,44 @@ test_int(void **state)
 	}
 }
 
+/* args_span() gives words [from, to) as typed, ends trimmed. */
+static void
+test_span(void **state)
+{
+	static const struct {
+		const char *text;
+		int from, to;
+		const char *want;
+	} cases[] = {
+		{ "Waiting for \"design assets\" @bob", 0, 3,
+		  "Waiting for \"design assets\"" },
+		{ "Pricing change\u3000@bob 15m", 0, 2, "Pricing change" },
+		{ "a b c", 1, 3, "b c" },
+		{ "a b c", 0, 1, "a" },
+		{ "a b c", 2, 9, "c" },
+		{ "a b c", 3, 4, "" },
+		{ "a b c", 2, 2, "" },
+		{ "", 0, 1, "" },
+	};
+	struct args a;
+	char *span;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(args_parse(&a, cases[i].text, NULL), 0);
+		span = args_span(&a, cases[i].from, cases[i].to);
+		assert_string_equal(span, cases[i].want);
+		free(span);
+		args_release(&a);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_span),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_bad),
 		cmocka_unit_test(test_word_limit),
