@@ -118,9 +118,14 @@ build/bench/%: build/obj/tests/bench/%.o $(LIB_OBJ) $(TEST_LIB_OBJ)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
+# The console shows the conversation; log lines only from warnings up
+# (LIHUI_LOG=info make run shows every command).
 run: all
 	@mkdir -p var
-	./lihui --console --db var/lihui.db
+	LIHUI_LOG=$${LIHUI_LOG:-warn} ./lihui --console --db var/lihui.db
+
+# Tests log warnings and errors only, unless LIHUI_LOG says otherwise.
+export LIHUI_LOG ?= warn
 
 unit: check-deps $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done

@@ -4,6 +4,7 @@
  */
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,15 +44,17 @@ buf_grow(struct buf *b, size_t extra)
 {
 	size_t want, cap;
 
-	if (extra > b->max - b->len || b->len > b->max)
+	if (b->len > b->max || extra > b->max - b->len ||
+	    b->len + extra == SIZE_MAX)
 		return -1;
 	want = b->len + extra + 1;
 	if (want <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : 64;
 	while (cap < want)
-		cap *= 2;
-	if (cap > b->max + 1)
+		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+	/* Never more than the cap allows (max + 1 cannot wrap: see above). */
+	if (b->max < SIZE_MAX && cap > b->max + 1)
 		cap = b->max + 1;
 	b->data = xreallocarray(b->data, cap, 1);
 	b->cap = cap;

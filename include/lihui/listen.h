@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * listen.h: the HTTP listener that receives slash-command requests.
+ *
+ * Mattermost (and Slack) call a slash command's URL with a POST whose body
+ * is application/x-www-form-urlencoded, or with a GET carrying the same
+ * fields in the query string. The listener runs on lihui's libuv loop,
+ * accepts only the paths it is given, collects the body into a capped
+ * buffer and calls one handler per complete request. The handler answers
+ * synchronously (slash commands are acknowledged at once; real work is
+ * queued), and the listener sends that answer.
+ *
+ * What the listener answers by itself, without calling the handler:
+ *  - 404 for a path not in listen_config.paths (exact match);
+ *  - 405 for a method other than GET or POST;
+ *  - 411 for a body sent with Transfer-Encoding (chunked) rather than
+ *    Content-Length, which lws 4.1 cannot delimit;
+ *  - 413 for a body (declared or received) over listen_config.max_body;
+ *  - 500 when the handler's reply is invalid (see struct listen_reply).
+ * These replies close the connection. Neither the Authorization header nor
+ * any body is ever logged.
+ *
+ * libwebsockets is an implementation detail: no lws type appears here.
+ */
+#ifndef LIHUI_LISTEN_H
+#define LIHUI_LISTEN_H
+
+#include <stddef.h>
+
+#include <uv.h>
+
+struct listener;
+
+/*
+ * One complete request. Every pointer is borrowed from the listener and
+ * valid only during the handler call.
+ */
+struct listen_request {
+	const char *method; /* "GET" or "POST" */
+	const char *path;   /* as decoded by the HTTP parser, e.g. "/mm" */
+	/*
+	 * The query string re-encoded as application/x-www-form-urlencoded
+	 * ("a=1&b=x%20y"), so that form_parse() reads it as it reads a POST
+	 * body; "" when there is none.
+	 */
+	const char *query;
+	const char *content_type;  /* "" when absent */
+	const char *authorization; /* "" when absent; a secret: never log */
+	const char *body;	   /* NUL-terminated; "" when empty */
+	size_t body_len;	   /* at most listen_config.max_body */
+};
+
+/*
+ * The handler's answer. Before the call, status is 200, content_type is
+ * "text/plain; charset=utf-8" and body is NULL (an empty body).
+ */
+struct listen_reply {
+	int status; /* 200-599; anything else is sent as 500 */
+	/*
+	 * Borrowed, copied after the call; printable ASCII of at most 256
+	 * characters, or the reply is sent as 500.
+	 */
+	const char *content_type;
+	char *body; /* NULL or allocated; the listener frees */
+};
+
+/**
+ * Called on the loop thread once per complete request. It must not call
+ * listen_stop() itself (lws is in the middle of a callback); defer that.
+ */
+typedef void (*listen_handler_fn)(void *arg, const struct listen_request *req,
+				  struct listen_reply *reply);
+
+struct listen_config {
+	const char *addr;	  /* IP address to bind, e.g. "127.0.0.1" */
+	int port;		  /* 0: let the kernel pick (see listen_port) */
+	size_t max_body;	  /* largest body accepted, in bytes */
+	const char *const *paths; /* accepted paths, NULL-terminated */
+	listen_handler_fn handler; /* required */
+	void *arg;		   /* passed to handler */
+};
+
+/**
+ * Start listening on cfg->addr:cfg->port with libwebsockets on loop (a
+ * foreign loop to lws: the caller owns and runs it). cfg and the strings
+ * it points to are copied. Returns the listener, or NULL with *cause set
+ * (caller frees) when lws cannot be set up on libuv (for example, when its
+ * libuv event library is not installed) or the address cannot be bound.
+ * After a failure the loop must still be run for lws's handles to close.
+ */
+struct listener *listen_start(uv_loop_t *loop, const struct listen_config *cfg,
+			      char **cause);
+
+/** The port the listener is bound to. */
+int listen_port(const struct listener *l);
+
+/**
+ * Stop: close every connection and destroy the lws context. Teardown
+ * finishes asynchronously on the loop; then done(arg) is called (done may
+ * be NULL), and l is freed. Do not use l after this call. Call it before
+ * closing the loop: the loop must run until done has been called.
+ */
+void listen_stop(struct listener *l, void (*done)(void *), void *arg);
+
+#endif
