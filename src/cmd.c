@@ -596,6 +596,16 @@ store_failed:
 		  cause ? cause : "store error");
 	if (in_tx)
 		store_rollback(bot->store);
+	/* Nothing was stored; still try to tell the user (the failure may
+	 * have been passing, such as a lock held by a backup). */
+	free(cause);
+	cause = NULL;
+	if (store_outbox_add(bot->store, OUTBOX_EPHEMERAL, ev->channel_key,
+			     ev->user_id,
+			     L_(ctx.loc, "sorry, that could not be saved; "
+					 "please try again later"),
+			     ctx.now, NULL, &cause) != 0)
+		log_error("cannot queue the apology either: %s", cause);
 done:
 	free(cause);
 	free(word);
