@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # bench-daemon.sh: report commands per second through the whole daemon:
-# `lihui --console` reads N report commands from 200 users out of a file,
+# `lihui --console` reads N report commands from 1,000 users out of a file,
 # runs each through the dispatcher into SQLite (one savepoint per command,
 # group commit per loop round, synchronous=FULL), delivers every reply
 # through the outbox, and exits. Target: at least 20,000 per second.
@@ -20,7 +20,7 @@ awk -v n="$n" 'BEGIN {
 	      "metric signups=1240 conversion=3.1%|" \
 	      "need 1 designer for 2 weeks", subs, "|")
 	for (i = 0; i < n; i++)
-		printf "@user%03d /report %s\n", i % 200, subs[i % 5 + 1]
+		printf "@user%04d /report %s\n", i % 1000, subs[i % 5 + 1]
 }' >"$tmp/in"
 # Pin to one core when taskset is there: the target is per core.
 pin=

@@ -82,7 +82,7 @@ main(int argc, char **argv)
 
 	t0 = bench_seconds();
 	for (i = 0; i < n; i++) {
-		snprintf(user, sizeof user, "user%03ld", i % 200);
+		snprintf(user, sizeof user, "user%04ld", i % 1000);
 		ev.text = subs[i % 5];
 		bot_handle_event(&bot, &ev);
 	}
