@@ -233,3 +233,21 @@ tb_snapshot_is(struct tb *tb, const char *want)
 	assert_string_equal(snap, want);
 	free(snap);
 }
+
+void
+tb_said_all(struct tb *tb, const struct tb_exchange *x, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tb_expect(tb, x[i].user, x[i].line, x[i].want);
+}
+
+void
+tb_refused_all(struct tb *tb, const struct tb_exchange *x, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tb_expect_refused(tb, x[i].user, x[i].line, x[i].want);
+}

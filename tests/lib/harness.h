@@ -7,6 +7,7 @@
 #ifndef LIHUI_TEST_HARNESS_H
 #define LIHUI_TEST_HARNESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lihui/bot.h"
@@ -59,6 +60,29 @@ void tb_expect(struct tb *tb, const char *user, const char *line,
 /** As tb_expect(), and the line leaves the store as it was. */
 void tb_expect_refused(struct tb *tb, const char *user, const char *line,
 		       const char *want);
+/* One line a user says and the whole outbox output it must produce. */
+struct tb_exchange {
+	const char *user;
+	const char *line;
+	const char *want;
+};
+
+/** tb_expect() for each exchange. */
+void tb_said_all(struct tb *tb, const struct tb_exchange *x, size_t n);
+/** tb_expect_refused() for each exchange. */
+void tb_refused_all(struct tb *tb, const struct tb_exchange *x, size_t n);
+
+#define TB_SAID(tb, ...)                                                       \
+	do {                                                                   \
+		static const struct tb_exchange x_[] = { __VA_ARGS__ };        \
+		tb_said_all((tb), x_, sizeof x_ / sizeof x_[0]);               \
+	} while (0)
+#define TB_REFUSED(tb, ...)                                                    \
+	do {                                                                   \
+		static const struct tb_exchange x_[] = { __VA_ARGS__ };        \
+		tb_refused_all((tb), x_, sizeof x_ / sizeof x_[0]);            \
+	} while (0)
+
 /** The snapshot (tb_snapshot) is exactly want. */
 void tb_snapshot_is(struct tb *tb, const char *want);
 

@@ -24,42 +24,6 @@
 /* Monday 2026-11-30 11:00:01 UTC: that meeting is over. */
 #define AFTER_MEETING (TB_NOW + 4 * 86400 + 3 * 3600 + 1)
 
-struct exchange {
-	const char *user;
-	const char *line;
-	const char *want; /* the whole outbox output */
-};
-
-static void
-said_all(struct tb *tb, const struct exchange *x, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		tb_expect(tb, x[i].user, x[i].line, x[i].want);
-}
-
-/* As said_all(), and each line leaves the store as it was. */
-static void
-refused_all(struct tb *tb, const struct exchange *x, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		tb_expect_refused(tb, x[i].user, x[i].line, x[i].want);
-}
-
-#define SAID(tb, ...)                                                          \
-	do {                                                                   \
-		static const struct exchange x_[] = { __VA_ARGS__ };           \
-		said_all((tb), x_, sizeof x_ / sizeof x_[0]);                  \
-	} while (0)
-#define REFUSED(tb, ...)                                                       \
-	do {                                                                   \
-		static const struct exchange x_[] = { __VA_ARGS__ };           \
-		refused_all((tb), x_, sizeof x_ / sizeof x_[0]);               \
-	} while (0)
-
 #define ME "[ephemeral @alice] "
 
 #define EMPTY_EN                                                               \
@@ -136,32 +100,33 @@ test_add(void **state)
 {
 	struct tb *tb = *state;
 
-	SAID(tb,
-	     { "alice", "/agenda add Pricing change @bob 15m",
-	       ME "Added topic 1: Pricing change (15 min)\n" },
-	     { "alice", "/agenda add Hiring plan 20m @carol",
-	       ME "Added topic 2: Hiring plan (20 min)\n" },
-	     { "alice", "/agenda add Budget",
-	       ME "Added topic 3: Budget (10 "
-		  "min)\n" },
-	     { "bob", "/agenda add \"Q3 plan\" 30min",
-	       "[ephemeral @bob] Added topic 4: \"Q3 plan\" (30 min)\n" },
-	     { "alice", "/agenda 添加 定价调整 15分钟 @dave",
-	       ME "Added topic 5: 定价调整 (15 min)\n" },
-	     { "alice",
-	       "/agenda add 招聘\xe3\x80\x80@erin\xe3\x80\x80"
-	       "5分",
-	       ME "Added topic 6: 招聘 (5 min)\n" },
-	     { "alice", "/agenda add Retro @bob",
-	       ME "Added topic 7: Retro "
-		  "(10 min)\n" },
-	     /* Only the last words are the owner and the time box. */
-	     { "alice", "/agenda add Ask @bob about 5m",
-	       ME "Added topic 8: Ask @bob about (5 min)\n" },
-	     { "alice", "/agenda add 15m", ME "Added topic 9: 15m (10 min)\n" },
-	     { "alice", "/agenda add Long 240m",
-	       ME "Added topic 10: Long (240 "
-		  "min)\n" });
+	TB_SAID(
+	    tb,
+	    { "alice", "/agenda add Pricing change @bob 15m",
+	      ME "Added topic 1: Pricing change (15 min)\n" },
+	    { "alice", "/agenda add Hiring plan 20m @carol",
+	      ME "Added topic 2: Hiring plan (20 min)\n" },
+	    { "alice", "/agenda add Budget",
+	      ME "Added topic 3: Budget (10 "
+		 "min)\n" },
+	    { "bob", "/agenda add \"Q3 plan\" 30min",
+	      "[ephemeral @bob] Added topic 4: \"Q3 plan\" (30 min)\n" },
+	    { "alice", "/agenda 添加 定价调整 15分钟 @dave",
+	      ME "Added topic 5: 定价调整 (15 min)\n" },
+	    { "alice",
+	      "/agenda add 招聘\xe3\x80\x80@erin\xe3\x80\x80"
+	      "5分",
+	      ME "Added topic 6: 招聘 (5 min)\n" },
+	    { "alice", "/agenda add Retro @bob",
+	      ME "Added topic 7: Retro "
+		 "(10 min)\n" },
+	    /* Only the last words are the owner and the time box. */
+	    { "alice", "/agenda add Ask @bob about 5m",
+	      ME "Added topic 8: Ask @bob about (5 min)\n" },
+	    { "alice", "/agenda add 15m", ME "Added topic 9: 15m (10 min)\n" },
+	    { "alice", "/agenda add Long 240m",
+	      ME "Added topic 10: Long (240 "
+		 "min)\n" });
 	tb_snapshot_is(tb, "channel ops en UTC 31\n"
 			   "topic Pricing change bob 15\n"
 			   "topic Hiring plan carol 20\n"
@@ -174,8 +139,8 @@ test_add(void **state)
 			   "topic 15m - 10\n"
 			   "topic Long - 240\n");
 	tb_cmd(tb, "alice", ZH_CN);
-	SAID(tb, { "alice", "/agenda 添加 复盘 @bob 5m",
-		   ME "已添加议题 11：复盘（5 分钟）\n" });
+	TB_SAID(tb, { "alice", "/agenda 添加 复盘 @bob 5m",
+		      ME "已添加议题 11：复盘（5 分钟）\n" });
 }
 
 static const char long_title[] =
@@ -190,44 +155,46 @@ test_add_bad(void **state)
 {
 	struct tb *tb = *state;
 
-	REFUSED(tb,
-		{ "alice", "/agenda add",
-		  ME "missing arguments; usage: /agenda add <title> [@owner] "
-		     "[<n>m]\n" },
-		{ "alice", "/agenda 添加  ",
-		  ME "missing arguments; usage: /agenda add <title> [@owner] "
-		     "[<n>m]\n" },
-		{ "alice", "/agenda add Quick 0m",
-		  ME "the time box must be 1 to 240 minutes; usage: /agenda "
-		     "add <title> [@owner] [<n>m]\n" },
-		{ "alice", "/agenda add Long 241m @bob",
-		  ME "the time box must be 1 to 240 minutes; usage: /agenda "
-		     "add <title> [@owner] [<n>m]\n" },
-		{ "alice", "/agenda add Huge 99999999999999999999999m",
-		  ME "the time box must be 1 to 240 minutes; usage: /agenda "
-		     "add <title> [@owner] [<n>m]\n" },
-		{ "alice", long_title,
-		  ME "the title is too long; usage: /agenda add <title> "
-		     "[@owner] [<n>m]\n" },
-		{ "alice", "/agenda show now",
-		  ME "too many arguments; usage: /agenda show\n" },
-		{ "alice", "/agenda post now",
-		  ME "too many arguments; usage: /agenda post\n" });
+	TB_REFUSED(
+	    tb,
+	    { "alice", "/agenda add",
+	      ME "missing arguments; usage: /agenda add <title> [@owner] "
+		 "[<n>m]\n" },
+	    { "alice", "/agenda 添加  ",
+	      ME "missing arguments; usage: /agenda add <title> [@owner] "
+		 "[<n>m]\n" },
+	    { "alice", "/agenda add Quick 0m",
+	      ME "the time box must be 1 to 240 minutes; usage: /agenda "
+		 "add <title> [@owner] [<n>m]\n" },
+	    { "alice", "/agenda add Long 241m @bob",
+	      ME "the time box must be 1 to 240 minutes; usage: /agenda "
+		 "add <title> [@owner] [<n>m]\n" },
+	    { "alice", "/agenda add Huge 99999999999999999999999m",
+	      ME "the time box must be 1 to 240 minutes; usage: /agenda "
+		 "add <title> [@owner] [<n>m]\n" },
+	    { "alice", long_title,
+	      ME "the title is too long; usage: /agenda add <title> "
+		 "[@owner] [<n>m]\n" },
+	    { "alice", "/agenda show now",
+	      ME "too many arguments; usage: /agenda show\n" },
+	    { "alice", "/agenda post now",
+	      ME "too many arguments; usage: /agenda post\n" });
 	tb_cmd(tb, "alice", ZH_CN);
-	REFUSED(tb,
-		{ "alice", "/agenda 添加",
-		  ME "缺少参数；用法：/agenda add <标题> [@负责人] "
-		     "[<分钟数>m]\n" },
-		{ "alice", "/agenda 添加 快速 0分钟",
-		  ME "时长必须在 1 到 240 分钟之间；用法：/agenda add <标题> "
+	TB_REFUSED(tb,
+		   { "alice", "/agenda 添加",
+		     ME "缺少参数；用法：/agenda add <标题> [@负责人] "
+			"[<分钟数>m]\n" },
+		   { "alice", "/agenda 添加 快速 0分钟",
+		     ME
+		     "时长必须在 1 到 240 分钟之间；用法：/agenda add <标题> "
 		     "[@负责人] [<分钟数>m]\n" },
-		{ "alice", long_title,
-		  ME "标题太长；用法：/agenda add <标题> [@负责人] "
-		     "[<分钟数>m]\n" },
-		{ "alice", "/agenda 预览 现在",
-		  ME "参数过多；用法：/agenda show\n" },
-		{ "alice", "/agenda 发布 现在",
-		  ME "参数过多；用法：/agenda post\n" });
+		   { "alice", long_title,
+		     ME "标题太长；用法：/agenda add <标题> [@负责人] "
+			"[<分钟数>m]\n" },
+		   { "alice", "/agenda 预览 现在",
+		     ME "参数过多；用法：/agenda show\n" },
+		   { "alice", "/agenda 发布 现在",
+		     ME "参数过多；用法：/agenda post\n" });
 	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n");
 }
 
@@ -236,39 +203,39 @@ test_remove(void **state)
 {
 	struct tb *tb = *state;
 
-	REFUSED(tb,
-		{ "alice", "/agenda remove 1",
-		  ME "no topics are queued for the next meeting\n" },
-		{ "alice", "/agenda remove",
-		  ME "missing arguments; usage: /agenda remove <n>\n" },
-		{ "alice", "/agenda 删除 1 2",
-		  ME "too many arguments; usage: /agenda remove <n>\n" });
+	TB_REFUSED(tb,
+		   { "alice", "/agenda remove 1",
+		     ME "no topics are queued for the next meeting\n" },
+		   { "alice", "/agenda remove",
+		     ME "missing arguments; usage: /agenda remove <n>\n" },
+		   { "alice", "/agenda 删除 1 2",
+		     ME "too many arguments; usage: /agenda remove <n>\n" });
 	tb_cmd(tb, "alice", "/agenda add A");
 	tb_cmd(tb, "alice", "/agenda add B @bob");
 	tb_cmd(tb, "alice", "/agenda add C 5m");
-	REFUSED(tb,
-		{ "alice", "/agenda remove 4",
-		  ME "'4' is not a topic number (1 to 3); /agenda lists "
-		     "them\n" },
-		{ "alice", "/agenda remove 0",
-		  ME "'0' is not a topic number (1 to 3); /agenda lists "
-		     "them\n" },
-		{ "alice", "/agenda remove B",
-		  ME "'B' is not a topic number (1 to 3); /agenda lists "
-		     "them\n" },
-		{ "alice", "/agenda remove -1",
-		  ME "'-1' is not a topic number (1 to 3); /agenda lists "
-		     "them\n" });
-	SAID(tb, { "bob", "/agenda remove 2",
-		   "[ephemeral @bob] Removed topic 2: B\n" });
+	TB_REFUSED(tb,
+		   { "alice", "/agenda remove 4",
+		     ME "'4' is not a topic number (1 to 3); /agenda lists "
+			"them\n" },
+		   { "alice", "/agenda remove 0",
+		     ME "'0' is not a topic number (1 to 3); /agenda lists "
+			"them\n" },
+		   { "alice", "/agenda remove B",
+		     ME "'B' is not a topic number (1 to 3); /agenda lists "
+			"them\n" },
+		   { "alice", "/agenda remove -1",
+		     ME "'-1' is not a topic number (1 to 3); /agenda lists "
+			"them\n" });
+	TB_SAID(tb, { "bob", "/agenda remove 2",
+		      "[ephemeral @bob] Removed topic 2: B\n" });
 	tb_snapshot_is(tb, "channel ops en UTC 31\n"
 			   "topic A - 10\n"
 			   "topic C - 5\n");
 	tb_cmd(tb, "alice", ZH_CN);
-	SAID(tb, { "alice", "/agenda 删除 2", ME "已删除议题 2：C\n" });
-	REFUSED(tb, { "alice", "/agenda 删除 2",
-		      ME "“2”不是议题编号（1 到 1）；/agenda "
-			 "可查看全部议题\n" });
+	TB_SAID(tb, { "alice", "/agenda 删除 2", ME "已删除议题 2：C\n" });
+	TB_REFUSED(tb, { "alice", "/agenda 删除 2",
+			 ME "“2”不是议题编号（1 到 1）；/agenda "
+			    "可查看全部议题\n" });
 	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n"
 			   "topic A - 10\n");
 }

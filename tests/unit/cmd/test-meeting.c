@@ -19,42 +19,6 @@
 #include "harness.h"
 #include "lihui/xmalloc.h"
 
-struct exchange {
-	const char *user;
-	const char *line;
-	const char *want; /* the whole outbox output */
-};
-
-static void
-said_all(struct tb *tb, const struct exchange *x, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		tb_expect(tb, x[i].user, x[i].line, x[i].want);
-}
-
-/* As said_all(), and each line leaves the store as it was. */
-static void
-refused_all(struct tb *tb, const struct exchange *x, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		tb_expect_refused(tb, x[i].user, x[i].line, x[i].want);
-}
-
-#define SAID(tb, ...)                                                          \
-	do {                                                                   \
-		static const struct exchange x_[] = { __VA_ARGS__ };           \
-		said_all((tb), x_, sizeof x_ / sizeof x_[0]);                  \
-	} while (0)
-#define REFUSED(tb, ...)                                                       \
-	do {                                                                   \
-		static const struct exchange x_[] = { __VA_ARGS__ };           \
-		refused_all((tb), x_, sizeof x_ / sizeof x_[0]);               \
-	} while (0)
-
 #define ME "[ephemeral @alice] "
 #define ROSTER_USAGE                                                           \
 	"usage: /meeting roster [list | add @user ... | remove @user ...]\n"
@@ -72,47 +36,48 @@ test_roster(void **state)
 {
 	struct tb *tb = *state;
 
-	SAID(tb,
-	     { "alice", "/meeting roster",
-	       ME "The roster is empty; add people with /meeting roster add "
-		  "@name\n" },
-	     { "alice", "/meeting roster add @alice @bob @dave",
-	       ME "Added to the roster: @alice @bob @dave\n" },
-	     { "alice", "/meeting roster add @bob @carol",
-	       ME "Added to the roster: @carol\n" ME
-		  "Already on the roster: @bob\n" },
-	     { "bob", "/meeting roster",
-	       "[ephemeral @bob] Roster (4): @alice @bob @carol @dave\n" },
-	     { "alice", "/meeting roster list",
-	       ME "Roster (4): @alice @bob @carol @dave\n" },
-	     { "alice", "/meeting roster remove @dave @zed",
-	       ME "Removed from the roster: @dave\n" ME
-		  "Not on the roster: @zed\n" },
-	     { "alice", "/meeting 名单 添加 @erin",
-	       ME "Added to the roster: "
-		  "@erin\n" },
-	     { "alice", "/meeting 名单 删除 @alice",
-	       ME "Removed from the "
-		  "roster: @alice\n" },
-	     { "alice", "/meeting 名单 查看",
-	       ME "Roster (3): @bob @carol "
-		  "@erin\n" },
-	     { "alice", "/meeting", ME "Roster (3): @bob @carol @erin\n" },
-	     { "alice", "/lihui meeting roster",
-	       ME "Roster (3): @bob @carol "
-		  "@erin\n" });
+	TB_SAID(tb,
+		{ "alice", "/meeting roster",
+		  ME "The roster is empty; add people with /meeting roster add "
+		     "@name\n" },
+		{ "alice", "/meeting roster add @alice @bob @dave",
+		  ME "Added to the roster: @alice @bob @dave\n" },
+		{ "alice", "/meeting roster add @bob @carol",
+		  ME "Added to the roster: @carol\n" ME
+		     "Already on the roster: @bob\n" },
+		{ "bob", "/meeting roster",
+		  "[ephemeral @bob] Roster (4): @alice @bob @carol @dave\n" },
+		{ "alice", "/meeting roster list",
+		  ME "Roster (4): @alice @bob @carol @dave\n" },
+		{ "alice", "/meeting roster remove @dave @zed",
+		  ME "Removed from the roster: @dave\n" ME
+		     "Not on the roster: @zed\n" },
+		{ "alice", "/meeting 名单 添加 @erin",
+		  ME "Added to the roster: "
+		     "@erin\n" },
+		{ "alice", "/meeting 名单 删除 @alice",
+		  ME "Removed from the "
+		     "roster: @alice\n" },
+		{ "alice", "/meeting 名单 查看",
+		  ME "Roster (3): @bob @carol "
+		     "@erin\n" },
+		{ "alice", "/meeting", ME "Roster (3): @bob @carol @erin\n" },
+		{ "alice", "/lihui meeting roster",
+		  ME "Roster (3): @bob @carol "
+		     "@erin\n" });
 	tb_snapshot_is(tb, "channel ops en UTC 31\n"
 			   "member bob 1 -\n"
 			   "member carol 1 -\n"
 			   "member erin 1 -\n");
 	tb_cmd(tb, "alice", "/meeting config locale zh_CN");
-	SAID(tb,
-	     { "alice", "/meeting 名单 添加 @dave @bob",
-	       ME "已加入名单： @dave\n" ME "已在名单中： @bob\n" },
-	     { "alice", "/meeting 名单 删除 @zed", ME "不在名单中： @zed\n" },
-	     { "alice", "/meeting 名单",
-	       ME "名单（4 人）： @bob @carol @dave "
-		  "@erin\n" });
+	TB_SAID(
+	    tb,
+	    { "alice", "/meeting 名单 添加 @dave @bob",
+	      ME "已加入名单： @dave\n" ME "已在名单中： @bob\n" },
+	    { "alice", "/meeting 名单 删除 @zed", ME "不在名单中： @zed\n" },
+	    { "alice", "/meeting 名单",
+	      ME "名单（4 人）： @bob @carol @dave "
+		 "@erin\n" });
 }
 
 static void
@@ -121,32 +86,32 @@ test_roster_bad(void **state)
 	struct tb *tb = *state;
 
 	tb_cmd(tb, "alice", "/meeting roster add @bob");
-	REFUSED(tb,
-		{ "alice", "/meeting roster add",
-		  ME "name at least one @user; " ROSTER_USAGE },
-		{ "alice", "/meeting roster add carol",
-		  ME "each name must look like @user; " ROSTER_USAGE },
-		/* One bad name refuses them all. */
-		{ "alice", "/meeting roster add @carol dave @erin",
-		  ME "each name must look like @user; " ROSTER_USAGE },
-		{ "alice", "/meeting roster add @carol,",
-		  ME "each name must look like @user; " ROSTER_USAGE },
-		{ "alice", "/meeting roster remove @",
-		  ME "each name must look like @user; " ROSTER_USAGE },
-		{ "alice", "/meeting roster frob @carol",
-		  ME "say list, add or remove; " ROSTER_USAGE },
-		{ "alice", "/meeting roster list all",
-		  ME "too many arguments; " ROSTER_USAGE });
+	TB_REFUSED(tb,
+		   { "alice", "/meeting roster add",
+		     ME "name at least one @user; " ROSTER_USAGE },
+		   { "alice", "/meeting roster add carol",
+		     ME "each name must look like @user; " ROSTER_USAGE },
+		   /* One bad name refuses them all. */
+		   { "alice", "/meeting roster add @carol dave @erin",
+		     ME "each name must look like @user; " ROSTER_USAGE },
+		   { "alice", "/meeting roster add @carol,",
+		     ME "each name must look like @user; " ROSTER_USAGE },
+		   { "alice", "/meeting roster remove @",
+		     ME "each name must look like @user; " ROSTER_USAGE },
+		   { "alice", "/meeting roster frob @carol",
+		     ME "say list, add or remove; " ROSTER_USAGE },
+		   { "alice", "/meeting roster list all",
+		     ME "too many arguments; " ROSTER_USAGE });
 	tb_cmd(tb, "alice", "/meeting config locale zh_CN");
-	REFUSED(tb,
-		{ "alice", "/meeting 名单 添加",
-		  ME "请至少写一个 @用户；" ROSTER_USAGE_ZH },
-		{ "alice", "/meeting 名单 添加 张三",
-		  ME "每个名字都要写成 @用户名 的形式；" ROSTER_USAGE_ZH },
-		{ "alice", "/meeting 名单 改",
-		  ME "请写 list、add 或 remove；" ROSTER_USAGE_ZH },
-		{ "alice", "/meeting 名单 查看 全部",
-		  ME "参数过多；" ROSTER_USAGE_ZH });
+	TB_REFUSED(tb,
+		   { "alice", "/meeting 名单 添加",
+		     ME "请至少写一个 @用户；" ROSTER_USAGE_ZH },
+		   { "alice", "/meeting 名单 添加 张三",
+		     ME "每个名字都要写成 @用户名 的形式；" ROSTER_USAGE_ZH },
+		   { "alice", "/meeting 名单 改",
+		     ME "请写 list、add 或 remove；" ROSTER_USAGE_ZH },
+		   { "alice", "/meeting 名单 查看 全部",
+		     ME "参数过多；" ROSTER_USAGE_ZH });
 	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n"
 			   "member bob 1 -\n");
 }
@@ -160,28 +125,28 @@ test_config(void **state)
 {
 	struct tb *tb = *state;
 
-	SAID(tb,
-	     { "alice", "/meeting config",
-	       SETTINGS("en", "UTC", "done,plan,blocker,metric,need") },
-	     { "alice", "/meeting config sections done,plan",
-	       SETTINGS("en", "UTC", "done,plan") },
-	     { "alice", "/meeting 设置 栏目 问题，数据、资源",
-	       SETTINGS("en", "UTC", "blocker,metric,need") },
-	     { "alice", "/meeting config sections need,done,need",
-	       SETTINGS("en", "UTC", "done,need") },
-	     { "alice", "/meeting config timezone Asia/Shanghai",
-	       SETTINGS("en", "Asia/Shanghai", "done,need") },
-	     { "alice", "/meeting 设置 时区 UTC",
-	       SETTINGS("en", "UTC",
-			"done,"
-			"need") },
-	     { "alice", "/meeting config locale zh",
-	       ME "#ops 的设置：语言 zh_CN，时区 UTC，栏目 done,need，"
-		  "例会时间 mon 10:00，时长 60 分钟\n" },
-	     { "alice", "/meeting 设置 语言 en",
-	       SETTINGS("en", "UTC",
-			"done,"
-			"need") });
+	TB_SAID(tb,
+		{ "alice", "/meeting config",
+		  SETTINGS("en", "UTC", "done,plan,blocker,metric,need") },
+		{ "alice", "/meeting config sections done,plan",
+		  SETTINGS("en", "UTC", "done,plan") },
+		{ "alice", "/meeting 设置 栏目 问题，数据、资源",
+		  SETTINGS("en", "UTC", "blocker,metric,need") },
+		{ "alice", "/meeting config sections need,done,need",
+		  SETTINGS("en", "UTC", "done,need") },
+		{ "alice", "/meeting config timezone Asia/Shanghai",
+		  SETTINGS("en", "Asia/Shanghai", "done,need") },
+		{ "alice", "/meeting 设置 时区 UTC",
+		  SETTINGS("en", "UTC",
+			   "done,"
+			   "need") },
+		{ "alice", "/meeting config locale zh",
+		  ME "#ops 的设置：语言 zh_CN，时区 UTC，栏目 done,need，"
+		     "例会时间 mon 10:00，时长 60 分钟\n" },
+		{ "alice", "/meeting 设置 语言 en",
+		  SETTINGS("en", "UTC",
+			   "done,"
+			   "need") });
 	tb_snapshot_is(tb, "channel ops en UTC 17\n");
 }
 
@@ -190,42 +155,42 @@ test_config_bad(void **state)
 {
 	struct tb *tb = *state;
 
-	REFUSED(tb,
-		{ "alice", "/meeting config locale",
-		  ME "give a setting and a value; " CONFIG_USAGE },
-		{ "alice", "/meeting config locale en zh_CN",
-		  ME "too many arguments; " CONFIG_USAGE },
-		{ "alice", "/meeting config locale fr",
-		  ME "the locale must be en or zh_CN; " CONFIG_USAGE },
-		{ "alice", "/meeting config timezone Mars/Olympus",
-		  ME "unknown time zone; use a name such as Asia/Shanghai; "
-		     "" CONFIG_USAGE },
-		{ "alice", "/meeting config timezone ../../etc/passwd",
-		  ME "unknown time zone; use a name such as Asia/Shanghai; "
-		     "" CONFIG_USAGE },
-		{ "alice", "/meeting config sections done,bogus",
-		  ME "list sections from done,plan,blocker,metric,need; "
-		     "" CONFIG_USAGE },
-		{ "alice", "/meeting config sections ,",
-		  ME "list sections from done,plan,blocker,metric,need; "
-		     "" CONFIG_USAGE },
-		{ "alice", "/meeting config colour blue",
-		  ME "unknown setting; " CONFIG_USAGE });
+	TB_REFUSED(tb,
+		   { "alice", "/meeting config locale",
+		     ME "give a setting and a value; " CONFIG_USAGE },
+		   { "alice", "/meeting config locale en zh_CN",
+		     ME "too many arguments; " CONFIG_USAGE },
+		   { "alice", "/meeting config locale fr",
+		     ME "the locale must be en or zh_CN; " CONFIG_USAGE },
+		   { "alice", "/meeting config timezone Mars/Olympus",
+		     ME "unknown time zone; use a name such as Asia/Shanghai; "
+			"" CONFIG_USAGE },
+		   { "alice", "/meeting config timezone ../../etc/passwd",
+		     ME "unknown time zone; use a name such as Asia/Shanghai; "
+			"" CONFIG_USAGE },
+		   { "alice", "/meeting config sections done,bogus",
+		     ME "list sections from done,plan,blocker,metric,need; "
+			"" CONFIG_USAGE },
+		   { "alice", "/meeting config sections ,",
+		     ME "list sections from done,plan,blocker,metric,need; "
+			"" CONFIG_USAGE },
+		   { "alice", "/meeting config colour blue",
+		     ME "unknown setting; " CONFIG_USAGE });
 	tb_cmd(tb, "alice", "/meeting config locale zh_CN");
-	REFUSED(tb,
-		{ "alice", "/meeting 设置 语言",
-		  ME "请给出设置项和值；"
-		     "" CONFIG_USAGE_ZH },
-		{ "alice", "/meeting 设置 语言 法语",
-		  ME "语言只能是 en 或 zh_CN；" CONFIG_USAGE_ZH },
-		{ "alice", "/meeting 设置 时区 火星",
-		  ME "未知时区；请使用如 Asia/Shanghai 这样的名称；"
-		     "" CONFIG_USAGE_ZH },
-		{ "alice", "/meeting 设置 栏目 完成；计划",
-		  ME "栏目请从 done,plan,blocker,metric,need 中选择；"
-		     "" CONFIG_USAGE_ZH },
-		{ "alice", "/meeting 设置 颜色 蓝",
-		  ME "未知的设置项；" CONFIG_USAGE_ZH });
+	TB_REFUSED(tb,
+		   { "alice", "/meeting 设置 语言",
+		     ME "请给出设置项和值；"
+			"" CONFIG_USAGE_ZH },
+		   { "alice", "/meeting 设置 语言 法语",
+		     ME "语言只能是 en 或 zh_CN；" CONFIG_USAGE_ZH },
+		   { "alice", "/meeting 设置 时区 火星",
+		     ME "未知时区；请使用如 Asia/Shanghai 这样的名称；"
+			"" CONFIG_USAGE_ZH },
+		   { "alice", "/meeting 设置 栏目 完成；计划",
+		     ME "栏目请从 done,plan,blocker,metric,need 中选择；"
+			"" CONFIG_USAGE_ZH },
+		   { "alice", "/meeting 设置 颜色 蓝",
+		     ME "未知的设置项；" CONFIG_USAGE_ZH });
 	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n");
 }
 
@@ -235,7 +200,7 @@ test_locale(void **state)
 {
 	struct tb *tb = *state;
 
-	SAID(
+	TB_SAID(
 	    tb, { "alice", "/report done x", ME "Noted under Done: x\n" },
 	    { "alice", "/meeting config locale zh_CN",
 	      ME "#ops 的设置：语言 zh_CN，时区 UTC，栏目 "
@@ -269,17 +234,17 @@ test_timezone(void **state)
 
 	tb_cmd(tb, "alice", "/meeting config timezone Asia/Shanghai");
 	/* Thursday 16:00 in Shanghai; the meeting is Monday 02:00 UTC. */
-	SAID(tb, { "alice", "/report",
-		   ME "You have not reported anything for the meeting on "
-		      "2026-11-30 10:00 yet; try /report done <text>\n" });
+	TB_SAID(tb, { "alice", "/report",
+		      ME "You have not reported anything for the meeting on "
+			 "2026-11-30 10:00 yet; try /report done <text>\n" });
 	assert_non_null(strstr(tb_cmd(tb, "alice", "/agenda"),
 			       "**Mon 2026-11-30 10:00 (Asia/Shanghai), 60 "
 			       "min**\n"));
 	/* Monday 03:00:01 UTC: the Shanghai meeting is over. */
 	tb_clock_set(tb, TB_NOW + 4 * 86400 - 5 * 3600 + 1);
-	SAID(tb, { "alice", "/report",
-		   ME "You have not reported anything for the meeting on "
-		      "2026-12-07 10:00 yet; try /report done <text>\n" });
+	TB_SAID(tb, { "alice", "/report",
+		      ME "You have not reported anything for the meeting on "
+			 "2026-12-07 10:00 yet; try /report done <text>\n" });
 }
 
 /* With admins configured, only they change the roster and settings. */
@@ -290,33 +255,33 @@ test_admins(void **state)
 
 	tb->config.admins[0] = xstrdup("boss");
 	tb->config.n_admins = 1;
-	REFUSED(tb,
-		{ "alice", "/meeting roster add @alice",
-		  ME "only the meeting's admins may do that\n" },
-		{ "alice", "/meeting roster remove @boss",
-		  ME "only the meeting's admins may do that\n" },
-		{ "alice", "/meeting config locale zh_CN",
-		  ME "only the meeting's admins may do that\n" },
-		{ "alice", "/meeting 设置 栏目 完成",
-		  ME "only the meeting's admins may do that\n" },
-		/* A malformed command gets its usage line first. */
-		{ "alice", "/meeting roster add alice",
-		  ME "each name must look like @user; " ROSTER_USAGE });
-	SAID(tb,
-	     { "boss", "/meeting roster add @alice @boss",
-	       "[ephemeral @boss] Added to the roster: @alice @boss\n" },
-	     { "alice", "/meeting roster", ME "Roster (2): @alice @boss\n" },
-	     { "alice", "/meeting config",
-	       SETTINGS("en", "UTC", "done,plan,blocker,metric,need") },
-	     /* Everyone still reports and queues topics. */
-	     { "alice", "/report done x", ME "Noted under Done: x\n" },
-	     { "alice", "/agenda add T", ME "Added topic 1: T (10 min)\n" },
-	     { "boss", "/meeting config locale zh_CN",
-	       "[ephemeral @boss] #ops 的设置：语言 zh_CN，时区 UTC，栏目 "
-	       "done,plan,blocker,metric,need，例会时间 mon 10:00，时长 60 "
-	       "分钟\n" });
-	REFUSED(tb, { "alice", "/meeting 名单 删除 @boss",
-		      ME "只有会议管理员可以这样做\n" });
+	TB_REFUSED(tb,
+		   { "alice", "/meeting roster add @alice",
+		     ME "only the meeting's admins may do that\n" },
+		   { "alice", "/meeting roster remove @boss",
+		     ME "only the meeting's admins may do that\n" },
+		   { "alice", "/meeting config locale zh_CN",
+		     ME "only the meeting's admins may do that\n" },
+		   { "alice", "/meeting 设置 栏目 完成",
+		     ME "only the meeting's admins may do that\n" },
+		   /* A malformed command gets its usage line first. */
+		   { "alice", "/meeting roster add alice",
+		     ME "each name must look like @user; " ROSTER_USAGE });
+	TB_SAID(tb,
+		{ "boss", "/meeting roster add @alice @boss",
+		  "[ephemeral @boss] Added to the roster: @alice @boss\n" },
+		{ "alice", "/meeting roster", ME "Roster (2): @alice @boss\n" },
+		{ "alice", "/meeting config",
+		  SETTINGS("en", "UTC", "done,plan,blocker,metric,need") },
+		/* Everyone still reports and queues topics. */
+		{ "alice", "/report done x", ME "Noted under Done: x\n" },
+		{ "alice", "/agenda add T", ME "Added topic 1: T (10 min)\n" },
+		{ "boss", "/meeting config locale zh_CN",
+		  "[ephemeral @boss] #ops 的设置：语言 zh_CN，时区 UTC，栏目 "
+		  "done,plan,blocker,metric,need，例会时间 mon 10:00，时长 60 "
+		  "分钟\n" });
+	TB_REFUSED(tb, { "alice", "/meeting 名单 删除 @boss",
+			 ME "只有会议管理员可以这样做\n" });
 	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n"
 			   "report alice 0 x | -\n"
 			   "topic T - 10\n"
