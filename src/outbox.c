@@ -18,6 +18,7 @@
  * drain does not send them twice.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,11 +30,14 @@
 #include "lihui/outbox.h"
 #include "lihui/retry.h"
 #include "lihui/store.h"
+#include "lihui/utf8.h"
 #include "lihui/xmalloc.h"
 
 /* Rows read per drain, and the most in flight at once. */
 #define OUTBOX_BATCH	    32
 #define OUTBOX_INFLIGHT_MAX 64
+/* The longest failure reason kept with a refused message, in bytes. */
+#define OUTBOX_REASON_MAX 512
 
 struct outbox_flight {
 	int64_t id;
@@ -112,7 +116,7 @@ outbox_delivered(void *arg, int64_t id, enum send_result result,
 	struct store *s = o->bot->store;
 	int64_t now = clock_now(&o->bot->clock);
 	int attempts = outbox_land(o, id) + 1, rc = 0, delay;
-	char *cause = NULL;
+	char *cause = NULL, reason[OUTBOX_REASON_MAX + 1];
 
 	/* One unit of work, so that in a batch it joins the group commit. */
 	if (store_begin(s, &cause) != 0) {
@@ -136,10 +140,16 @@ outbox_delivered(void *arg, int64_t id, enum send_result result,
 		rc = store_outbox_retry(s, id, now + delay, &cause);
 		break;
 	case SEND_FAILED:
+		/* The reason may quote the platform's answer: keep a bounded,
+		 * whole-character prefix of it. */
+		snprintf(reason, sizeof reason, "%.*s",
+			 error ? (int)utf8_cut(error, strlen(error),
+					       sizeof reason - 1)
+			       : 7,
+			 error ? error : "refused");
 		log_error("message %lld refused for good: %s", (long long)id,
-			  error ? error : "unknown reason");
-		rc = store_outbox_mark_failed(s, id, error ? error : "refused",
-					      &cause);
+			  reason);
+		rc = store_outbox_mark_failed(s, id, reason, &cause);
 		break;
 	}
 	if (rc == 0)
