@@ -15,6 +15,8 @@
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+MODULEDIR ?= $(LIBDIR)/lihui
 SYSCONFDIR ?= /etc
 UNITDIR ?= /lib/systemd/system
 DESTDIR ?=
@@ -23,24 +25,37 @@ CC ?= cc
 CLANG ?= clang
 VERSION := 0.1.0
 PKGS := libwebsockets json-c libcurl sqlite3 libuv
+CORE_PKGS := sqlite3 libuv
+NET_PKGS := libwebsockets json-c libcurl libuv
 DEB_PKGS := build-essential pkg-config libwebsockets-dev libjson-c-dev \
 	libcurl4-openssl-dev libcmocka-dev libsqlite3-dev libuv1-dev tzdata \
 	valgrind clang clang-format cppcheck libclang-rt-14-dev
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
+NET_LIBS = $(shell pkg-config --libs $(NET_PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2
 CPPFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-Iinclude -DLIHUI_VERSION='"$(VERSION)"'
+	-Iinclude -DLIHUI_VERSION='"$(VERSION)"' \
+	-DLIHUI_MODULE_DIR='"$(MODULEDIR)"'
 CFLAGS ?= -O2 -g
+# Position-independent code everywhere: the network objects go into a
+# shared module, and one set of objects serves the module and the tests.
+PIC := -fPIC
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
 SRC := $(shell find src -name '*.c' | sort)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
+# The network module lihui-net.so: the platform adapters and what they use
+# (see include/lihui/module.h); the rest is the core, in the executable.
+NET_SRC := $(filter src/net/%.c src/adapter/mattermost.c src/adapter/mm-%.c \
+	src/adapter/slack%.c,$(LIB_SRC))
+CORE_SRC := $(filter-out $(NET_SRC),$(LIB_SRC))
 TEST_LIB_SRC := $(shell find tests/lib -name '*.c' 2>/dev/null | sort)
 UNIT_SRC := $(shell find tests/unit -name 'test-*.c' 2>/dev/null | sort)
 FUZZ_SRC := $(shell find tests/fuzz -name 'fuzz-*.c' 2>/dev/null | sort)
@@ -49,9 +64,13 @@ HDRS := $(shell find include src tests -name '*.h' | sort)
 
 OBJ := $(SRC:%.c=build/obj/%.o)
 LIB_OBJ := $(LIB_SRC:%.c=build/obj/%.o)
+CORE_OBJ := $(CORE_SRC:%.c=build/obj/%.o)
+NET_OBJ := $(NET_SRC:%.c=build/obj/%.o)
 TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=build/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/%)
 ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+ASAN_CORE_OBJ := $(CORE_SRC:%.c=build/asan/%.o)
+ASAN_NET_OBJ := $(NET_SRC:%.c=build/asan/%.o)
 ASAN_TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=build/asan/%.o)
 ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan-test/%)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=build/bench/%)
@@ -61,37 +80,41 @@ CATALOG_USED := build/gen/catalog-used.inc
 	check-style check-deps deps bench install uninstall clean \
 	list-commands
 
-all: check-deps lihui
+all: check-deps lihui lihui-net.so
 
 # Keep test objects between runs (they are intermediate files to make).
 .SECONDARY:
 
-# lihui links main.o against an archive of the other objects, so only the
-# modules something references are pulled in, and --as-needed then drops
-# the libraries nothing uses: a console daemon does not map libcurl's or
+# lihui is the core and the console adapter; it exports its symbols
+# (-rdynamic) for the network module, which it loads only when the config
+# names a chat platform. So a console daemon does not map libcurl's or
 # libwebsockets' TLS stacks (about 6 MB of resident pages).
-build/liblihui.a: $(LIB_OBJ)
-	@rm -f $@
-	@ar rcs $@ $(LIB_OBJ)
-
-lihui: build/obj/src/main.o build/liblihui.a
+lihui: build/obj/src/main.o $(CORE_OBJ)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Wl,--as-needed -o $@ build/obj/src/main.o \
-		build/liblihui.a $(PKG_LIBS) -lm
+	@$(CC) $(CFLAGS) -rdynamic -Wl,--as-needed -o $@ $^ $(CORE_LIBS) -lm
 
-build/asan/lihui: $(ASAN_LIB_OBJ) build/asan/src/main.o
+lihui-net.so: $(NET_OBJ)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -shared -Wl,--as-needed -o $@ $^ $(NET_LIBS)
+
+build/asan/lihui: build/asan/src/main.o $(ASAN_CORE_OBJ) build/asan/lihui-net.so
 	@echo "  LD-ASAN $@"
-	@$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	@$(CC) $(ASAN_FLAGS) -rdynamic -o $@ build/asan/src/main.o \
+		$(ASAN_CORE_OBJ) $(CORE_LIBS) -lm
+
+build/asan/lihui-net.so: $(ASAN_NET_OBJ)
+	@echo "  LD-ASAN $@"
+	@$(CC) $(ASAN_FLAGS) -shared -o $@ $^ $(NET_LIBS)
 
 build/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) $(PIC) $(PKG_CFLAGS) -c -o $@ $<
 
 build/asan/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  CC-ASAN $<"
-	@$(CC) $(CPPFLAGS_ALL) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@$(CC) $(CPPFLAGS_ALL) $(WARN) $(ASAN_FLAGS) $(PIC) $(PKG_CFLAGS) -c -o $@ $<
 
 # The texts the source passes to L_() and N_(): test-catalog checks that
 # each has a translation and that no translation is unused.
@@ -139,7 +162,7 @@ export LIHUI_LOG ?= warn
 unit: check-deps $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
 
-integration: check-deps lihui
+integration: check-deps lihui lihui-net.so
 	@set -e; for t in tests/integration/test-*.sh; do \
 		echo "== $$t"; LIHUI=./lihui sh $$t; done
 
@@ -150,7 +173,7 @@ asan: check-deps $(ASAN_UNIT_BIN) build/asan/lihui
 
 VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect --error-exitcode=99
-valgrind: check-deps $(UNIT_BIN) lihui
+valgrind: check-deps $(UNIT_BIN) lihui lihui-net.so
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
 		$(VALGRIND) ./$$t >/dev/null; done
 	@set -e; for t in tests/integration/test-*.sh; do \
@@ -217,17 +240,20 @@ deps: check-deps
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/lihui $(DESTDIR)$(UNITDIR)
+	install -d $(DESTDIR)$(MODULEDIR)
 	install -m 0755 lihui $(DESTDIR)$(BINDIR)/lihui
+	install -m 0644 lihui-net.so $(DESTDIR)$(MODULEDIR)/lihui-net.so
 	install -m 0600 config/lihui.conf.example $(DESTDIR)$(SYSCONFDIR)/lihui/lihui.conf.example
 	sed 's|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		systemd/lihui.service > $(DESTDIR)$(UNITDIR)/lihui.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/lihui.service
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/lihui $(DESTDIR)$(UNITDIR)/lihui.service
+	rm -f $(DESTDIR)$(BINDIR)/lihui $(DESTDIR)$(MODULEDIR)/lihui-net.so \
+		$(DESTDIR)$(UNITDIR)/lihui.service
 
 clean:
-	rm -rf build lihui
+	rm -rf build lihui lihui-net.so
 
 # The README's command list is generated from the command tables.
 README_BEGIN := <!-- commands:begin -->

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,6 +128,10 @@ static int config_set_optional(struct config *, const struct config_key *,
 			       const char *, char **);
 static int config_set_secret(struct config *, const struct config_key *,
 			     const char *, char **);
+static int config_set_listen(struct config *, const struct config_key *,
+			     const char *, char **);
+static int config_set_bool(struct config *, const struct config_key *,
+			   const char *, char **);
 
 #define F(m) offsetof(struct config, m)
 
@@ -236,6 +241,24 @@ static const struct config_key config_keys[] = {
 	  .name = "team",
 	  .set = config_set_optional,
 	  .field = F(mm_team) },
+	{ .section = "mattermost",
+	  .name = "listen",
+	  .set = config_set_listen,
+	  .field = F(mm_listen) },
+	{ .section = "mattermost",
+	  .name = "command_token",
+	  .set = config_set_secret,
+	  .field = F(mm_command_token),
+	  .prefix = "",
+	  .secret = 1 },
+	{ .section = "mattermost",
+	  .name = "ca_file",
+	  .set = config_set_optional,
+	  .field = F(mm_ca_file) },
+	{ .section = "mattermost",
+	  .name = "insecure_tls",
+	  .set = config_set_bool,
+	  .field = F(mm_insecure_tls) },
 	{ .section = "slack",
 	  .name = "bot_token",
 	  .set = config_set_secret,
@@ -261,6 +284,10 @@ static const struct config_env config_envs[] = {
 	{ .env = "LIHUI_MATTERMOST_TOKEN",
 	  .key = "token",
 	  .field = F(mm_token),
+	  .prefix = "" },
+	{ .env = "LIHUI_MATTERMOST_COMMAND_TOKEN",
+	  .key = "command_token",
+	  .field = F(mm_command_token),
 	  .prefix = "" },
 	{ .env = "LIHUI_SLACK_BOT_TOKEN",
 	  .key = "bot_token",
@@ -783,6 +810,66 @@ config_set_secret(struct config *c, const struct config_key *k,
 }
 
 /*
+ * "address:port": an IPv4 address, or an IPv6 address in brackets, and a
+ * port from 0 to 65535 (0: any free port, logged at start; for tests). The
+ * address must be literal: the listener binds it as given, without a name
+ * lookup.
+ */
+static int
+config_set_listen(struct config *c, const struct config_key *k,
+		  const char *value, char **why)
+{
+	const char *colon = strrchr(value, ':'), *shown = value;
+	char addr[INET6_ADDRSTRLEN + 1];
+	unsigned char bin[sizeof(struct in6_addr)];
+	size_t n;
+	long port;
+	int family = AF_INET;
+
+	if (colon == NULL || config_long(colon + 1, 0, 65535, &port) != 0)
+		goto bad;
+	n = (size_t)(colon - value);
+	if (n >= 2 && value[0] == '[' && value[n - 1] == ']') {
+		family = AF_INET6;
+		value++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof addr)
+		goto bad;
+	memcpy(addr, value, n);
+	addr[n] = '\0';
+	if (inet_pton(family, addr, bin) != 1)
+		goto bad;
+	config_replace(config_str(c, k->field), xstrdup(shown));
+	return 0;
+bad:
+	return config_bad(why, k, shown,
+			  "address:port such as 127.0.0.1:8090 or [::1]:8090");
+}
+
+/* true/false, yes/no, on/off or 1/0. */
+static int
+config_set_bool(struct config *c, const struct config_key *k, const char *value,
+		char **why)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(value, yes[i]) == 0) {
+			*(int *)(void *)((char *)c + k->field) = 1;
+			return 0;
+		}
+		if (strcasecmp(value, no[i]) == 0) {
+			*(int *)(void *)((char *)c + k->field) = 0;
+			return 0;
+		}
+	}
+	return config_bad(why, k, value, "true or false");
+}
+
+/*
  * Handle one line (len bytes, NUL-terminated, line ending removed); -1
  * with *why (no "file:line: " prefix) on error.
  */
@@ -897,6 +984,7 @@ config_defaults(struct config *c)
 	c->trigger_agenda = xstrdup("agenda");
 	c->trigger_meeting = xstrdup("meeting");
 	c->trigger_action = xstrdup("action");
+	c->mm_listen = xstrdup("127.0.0.1:8090");
 }
 
 int
@@ -983,6 +1071,12 @@ config_finish(struct config *c, char **cause)
 					 "adapter 'mattermost' needs token in "
 					 "[mattermost] or "
 					 "LIHUI_MATTERMOST_TOKEN");
+		}
+		if (c->mm_command_token == NULL) {
+			return set_cause(cause,
+					 "adapter 'mattermost' needs "
+					 "command_token in [mattermost] or "
+					 "LIHUI_MATTERMOST_COMMAND_TOKEN");
 		}
 	} else if (strcmp(c->adapter, "slack") == 0) {
 		if (c->slack_bot_token == NULL) {
@@ -1108,6 +1202,9 @@ config_release(struct config *c)
 	free(c->mm_url);
 	free(c->mm_token);
 	free(c->mm_team);
+	free(c->mm_listen);
+	free(c->mm_command_token);
+	free(c->mm_ca_file);
 	free(c->slack_bot_token);
 	free(c->slack_app_token);
 	free(c->slack_signing_secret);

@@ -38,6 +38,7 @@
 #include "lihui/cmd.h"
 #include "lihui/config.h"
 #include "lihui/log.h"
+#include "lihui/module.h"
 #include "lihui/outbox.h"
 #include "lihui/store.h"
 #include "lihui/xmalloc.h"
@@ -52,6 +53,8 @@ struct daemon {
 	struct config config;
 	struct store *store;
 	struct bot bot;
+	struct module
+	    *module; /* the network module, when the adapter needs it */
 	struct adapter *adapter;
 	struct outbox *outbox;
 	int stopping;
@@ -226,12 +229,10 @@ daemon_run(struct daemon *d, int set_locale)
 	struct adapter_sink sink;
 	char *cause = NULL;
 
-	ops = adapter_find(d->config.adapter);
+	ops = adapter_load(d->config.adapter, &d->module, &cause);
 	if (ops == NULL) {
-		fprintf(stderr,
-			"lihui: adapter '%s' is not available in this "
-			"build\n",
-			d->config.adapter);
+		fprintf(stderr, "lihui: %s\n", cause);
+		free(cause);
 		return 1;
 	}
 	d->store = store_open(d->config.database, &cause);
@@ -405,6 +406,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	rc = list ? list_commands(&d) : daemon_run(&d, locale != NULL);
+	/* After the adapter is freed: its code lives in the module. */
+	module_close(d.module);
 	config_release(&d.config);
 	return rc;
 

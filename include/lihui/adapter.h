@@ -9,8 +9,9 @@
  * the MUSTs. Inbound events go to the sink given at creation; outbound
  * posts come only from the outbox (outbox.c calls send()).
  *
- * Adding a platform: one file in src/adapter/ and one row in the registry
- * in src/adapter/adapter.c.
+ * Adding a platform: one file in src/adapter/, one row in the registry in
+ * src/adapter/adapter.c and, for a network platform, its file in the
+ * Makefile's NET_SRC (the module that holds it).
  */
 #ifndef LIHUI_ADAPTER_H
 #define LIHUI_ADAPTER_H
@@ -81,11 +82,22 @@ struct adapter {
 	const struct adapter_ops *ops;
 };
 
-/** The adapter named name, or NULL. Checks the MUST members. */
-const struct adapter_ops *adapter_find(const char *name);
-/** The registered adapters, NULL-terminated (help, tests). */
-const struct adapter_ops *const *adapter_list(void);
+struct module;
+
+/**
+ * The adapter named name, with its MUST members checked. The console is
+ * built in (*module is set to NULL); the chat platforms live in the
+ * network module (module.h), which is opened into *module: the caller
+ * closes it once the adapter is freed. NULL and *cause for an unknown name
+ * or a module that cannot be loaded.
+ */
+const struct adapter_ops *adapter_load(const char *name, struct module **module,
+				       char **cause);
+/** 0 when ops sets every MUST member; else -1 and *cause. */
+int adapter_check(const struct adapter_ops *ops, char **cause);
 
 extern const struct adapter_ops adapter_console;
+/* In the network module; only its own tests reference them directly. */
+extern const struct adapter_ops adapter_mattermost;
 
 #endif

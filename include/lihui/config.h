@@ -8,8 +8,9 @@
  * its default and a comment are in config/lihui.conf.example.
  *
  * Secrets (tokens, signing secrets) may also come from the environment
- * (LIHUI_MATTERMOST_TOKEN, LIHUI_SLACK_BOT_TOKEN, LIHUI_SLACK_APP_TOKEN,
- * LIHUI_SLACK_SIGNING_SECRET), which wins over the file. A file that holds
+ * (LIHUI_MATTERMOST_TOKEN, LIHUI_MATTERMOST_COMMAND_TOKEN,
+ * LIHUI_SLACK_BOT_TOKEN, LIHUI_SLACK_APP_TOKEN, LIHUI_SLACK_SIGNING_SECRET),
+ * which wins over the file. A file that holds
  * a secret and is readable by group or others is refused.
  */
 #ifndef LIHUI_CONFIG_H
@@ -50,6 +51,14 @@ struct config {
 	char *mm_url;
 	char *mm_token; /* secret */
 	char *mm_team;
+	/* slash-command listener, "address:port" ("[v6]:port" for IPv6);
+	 * default "127.0.0.1:8090" */
+	char *mm_listen;
+	/* secret: the token Mattermost sends with each slash command; all
+	 * of lihui's commands share this one token */
+	char *mm_command_token;
+	char *mm_ca_file;    /* PEM bundle to trust instead of the system's */
+	int mm_insecure_tls; /* skip TLS verification; default 0 */
 
 	/* [slack]: used by the Slack adapter */
 	char *slack_bot_token;	    /* secret */

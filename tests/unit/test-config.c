@@ -66,6 +66,14 @@ static const struct {
 	{ "mattermost", "url", FK_STR, offsetof(struct config, mm_url), 0 },
 	{ "mattermost", "token", FK_STR, offsetof(struct config, mm_token), 1 },
 	{ "mattermost", "team", FK_STR, offsetof(struct config, mm_team), 0 },
+	{ "mattermost", "listen", FK_STR, offsetof(struct config, mm_listen),
+	  0 },
+	{ "mattermost", "command_token", FK_STR,
+	  offsetof(struct config, mm_command_token), 1 },
+	{ "mattermost", "ca_file", FK_STR, offsetof(struct config, mm_ca_file),
+	  0 },
+	{ "mattermost", "insecure_tls", FK_INT,
+	  offsetof(struct config, mm_insecure_tls), 0 },
 	{ "slack", "bot_token", FK_STR,
 	  offsetof(struct config, slack_bot_token), 1 },
 	{ "slack", "app_token", FK_STR,
@@ -76,9 +84,8 @@ static const struct {
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
 static const char *const envs[] = {
-	"LIHUI_MATTERMOST_TOKEN",
-	"LIHUI_SLACK_BOT_TOKEN",
-	"LIHUI_SLACK_APP_TOKEN",
+	"LIHUI_MATTERMOST_TOKEN",     "LIHUI_MATTERMOST_COMMAND_TOKEN",
+	"LIHUI_SLACK_BOT_TOKEN",      "LIHUI_SLACK_APP_TOKEN",
 	"LIHUI_SLACK_SIGNING_SECRET",
 };
 
@@ -249,6 +256,10 @@ test_defaults(void **state)
 	assert_null(c.mm_url);
 	assert_null(c.mm_token);
 	assert_null(c.mm_team);
+	assert_string_equal(c.mm_listen, "127.0.0.1:8090");
+	assert_null(c.mm_command_token);
+	assert_null(c.mm_ca_file);
+	assert_int_equal(c.mm_insecure_tls, 0);
 	assert_null(c.slack_bot_token);
 	assert_null(c.slack_app_token);
 	assert_null(c.slack_signing_secret);
@@ -264,6 +275,8 @@ test_release_reuse(void **state)
 	static const char text[] = "[channel]\nadmins = a b c\n"
 				   "[mattermost]\nurl = https://x\n"
 				   "token = t\nteam = t\n"
+				   "listen = [::1]:9000\ncommand_token = c\n"
+				   "ca_file = /etc/ca.pem\ninsecure_tls = yes\n"
 				   "[slack]\nbot_token = xoxb-1\n"
 				   "app_token = xapp-1\nsigning_secret = s\n";
 	struct config c, zero;
@@ -468,6 +481,51 @@ static const struct {
 	{ "team", "eng", "eng", NULL },
 	{ "team", "研发 team", "研发 team", NULL },
 	{ "team", "", "(unset)", NULL },
+
+	{ "listen", "127.0.0.1:8090", "127.0.0.1:8090", NULL },
+	{ "listen", "0.0.0.0:1", "0.0.0.0:1", NULL },
+	{ "listen", "10.1.2.3:65535", "10.1.2.3:65535", NULL },
+	{ "listen", "[::1]:8090", "[::1]:8090", NULL },
+	{ "listen", "[::]:80", "[::]:80", NULL },
+	{ "listen", "127.0.0.1", NULL,
+	  "invalid listen '127.0.0.1': want address:port such as "
+	  "127.0.0.1:8090 or [::1]:8090" },
+	{ "listen", "127.0.0.1:0", "127.0.0.1:0", NULL },
+	{ "listen", "127.0.0.1:65536", NULL,
+	  "invalid listen '127.0.0.1:65536'" },
+	{ "listen", "127.0.0.1:-1", NULL, "invalid listen" },
+	{ "listen", "127.0.0.1:80x", NULL, "invalid listen" },
+	{ "listen", "127.0.0.1:", NULL, "invalid listen" },
+	{ "listen", ":8090", NULL, "invalid listen ':8090'" },
+	{ "listen", "localhost:8090", NULL, "invalid listen 'localhost:8090'" },
+	{ "listen", "::1:8090", NULL, "invalid listen '::1:8090'" },
+	{ "listen", "[127.0.0.1]:8090", NULL, "invalid listen" },
+	{ "listen", "[]:8090", NULL, "invalid listen" },
+	{ "listen", "256.0.0.1:8090", NULL, "invalid listen" },
+	{ "listen", "", NULL, "invalid listen ''" },
+
+	{ "command_token", "xyz789abc", "xyz789abc", NULL },
+	{ "command_token", "", "(unset)", NULL },
+	{ "command_token", "ab cd", NULL,
+	  "invalid command_token: want printable ASCII without spaces" },
+	{ "command_token", "tökén", NULL, "invalid command_token" },
+
+	{ "ca_file", "/etc/ssl/mm-ca.pem", "/etc/ssl/mm-ca.pem", NULL },
+	{ "ca_file", "", "(unset)", NULL },
+
+	{ "insecure_tls", "false", "0", NULL },
+	{ "insecure_tls", "true", "1", NULL },
+	{ "insecure_tls", "TRUE", "1", NULL },
+	{ "insecure_tls", "yes", "1", NULL },
+	{ "insecure_tls", "on", "1", NULL },
+	{ "insecure_tls", "1", "1", NULL },
+	{ "insecure_tls", "no", "0", NULL },
+	{ "insecure_tls", "off", "0", NULL },
+	{ "insecure_tls", "0", "0", NULL },
+	{ "insecure_tls", "maybe", NULL,
+	  "invalid insecure_tls 'maybe': want true or false" },
+	{ "insecure_tls", "2", NULL, "invalid insecure_tls '2'" },
+	{ "insecure_tls", "", NULL, "invalid insecure_tls ''" },
 
 	{ "bot_token", "xoxb-1-2-abc", "xoxb-1-2-abc", NULL },
 	{ "bot_token", "", "(unset)", NULL },
@@ -869,6 +927,8 @@ test_has_secret(void **state)
 		{ "[mattermost]\ntoken =\n", 0 },
 		{ "[mattermost]\ntoken = \"\"\n", 0 },
 		{ "[mattermost]\ntoken = t\n", 1 },
+		{ "[mattermost]\ncommand_token = t\n", 1 },
+		{ "[mattermost]\ncommand_token =\nlisten = 127.0.0.1:1\n", 0 },
 		{ "[slack]\nbot_token = xoxb-1\n", 1 },
 		{ "[slack]\napp_token = xapp-1\n", 1 },
 		{ "[slack]\nsigning_secret = \"abc\"\n", 1 },
@@ -908,6 +968,9 @@ test_secret_not_in_messages(void **state)
 		"[mattermost]\ntoken = " MARK "\ntoken = " MARK "\n",
 		"[mattermost]\n" MARK "\n",
 		"[mattermost]\ntoken = \"" MARK "\n",
+		"[mattermost]\ncommand_token = " MARK " x\n",
+		"[mattermost]\ncommand_token = " MARK "\xff\n",
+		"[mattermost]\ncommand_token = \"" MARK "\n",
 	};
 	struct config c;
 	char *cause;
@@ -945,6 +1008,16 @@ test_finish(void **state)
 		  "adapter 'mattermost' needs url in [mattermost]" },
 		{ "[lihui]\nadapter = mattermost\n[mattermost]\nurl = "
 		  "https://x\ntoken = t\n",
+		  "adapter 'mattermost' needs command_token in [mattermost] or "
+		  "LIHUI_MATTERMOST_COMMAND_TOKEN" },
+		{ "[lihui]\nadapter = mattermost\n[mattermost]\nurl = "
+		  "https://x\ncommand_token = c\n",
+		  "adapter 'mattermost' needs token in [mattermost] or "
+		  "LIHUI_MATTERMOST_TOKEN" },
+		{ "[lihui]\nadapter = mattermost\n[mattermost]\nurl = "
+		  "https://x\ntoken = t\ncommand_token = c\n",
+		  NULL },
+		{ "[lihui]\nadapter = console\n[mattermost]\ntoken = t\n",
 		  NULL },
 		{ "[lihui]\nadapter = slack\n",
 		  "adapter 'slack' needs bot_token in [slack] or "
@@ -1003,6 +1076,7 @@ test_env(void **state)
 {
 	static const char file[] = "[lihui]\nadapter = slack\n"
 				   "[mattermost]\ntoken = mm-file\n"
+				   "command_token = cmd-file\n"
 				   "[slack]\nbot_token = xoxb-file\n";
 	static const struct {
 		const char *env;
@@ -1021,6 +1095,9 @@ test_env(void **state)
 		{ "LIHUI_MATTERMOST_TOKEN", MARK " x",
 		  "invalid LIHUI_MATTERMOST_TOKEN: want printable ASCII "
 		  "without spaces" },
+		{ "LIHUI_MATTERMOST_COMMAND_TOKEN", MARK "\n",
+		  "invalid LIHUI_MATTERMOST_COMMAND_TOKEN: want printable "
+		  "ASCII without spaces" },
 		{ "LIHUI_SLACK_SIGNING_SECRET", MARK "\t",
 		  "invalid LIHUI_SLACK_SIGNING_SECRET: want printable ASCII "
 		  "without spaces" },
@@ -1033,12 +1110,14 @@ test_env(void **state)
 	clear_env();
 	/* The environment wins over the file. */
 	setenv("LIHUI_MATTERMOST_TOKEN", "mm-env", 1);
+	setenv("LIHUI_MATTERMOST_COMMAND_TOKEN", "cmd-env", 1);
 	setenv("LIHUI_SLACK_BOT_TOKEN", "xoxb-env", 1);
 	setenv("LIHUI_SLACK_APP_TOKEN", "xapp-env", 1);
 	setenv("LIHUI_SLACK_SIGNING_SECRET", "sig-env", 1);
 	assert_int_equal(parse(&c, file, strlen(file), NULL, &cause), 0);
 	assert_int_equal(config_finish(&c, &cause), 0);
 	assert_string_equal(c.mm_token, "mm-env");
+	assert_string_equal(c.mm_command_token, "cmd-env");
 	assert_string_equal(c.slack_bot_token, "xoxb-env");
 	assert_string_equal(c.slack_app_token, "xapp-env");
 	assert_string_equal(c.slack_signing_secret, "sig-env");
@@ -1051,6 +1130,14 @@ test_env(void **state)
 	assert_int_equal(config_finish(&c, &cause), 0);
 	assert_string_equal(c.slack_bot_token, "xoxb-env");
 	config_release(&c);
+	config_defaults(&c);
+	free(c.adapter);
+	c.adapter = strdup("mattermost");
+	c.mm_url = strdup("https://x");
+	assert_int_equal(config_finish(&c, &cause), 0);
+	assert_string_equal(c.mm_token, "mm-env");
+	assert_string_equal(c.mm_command_token, "cmd-env");
+	config_release(&c);
 
 	/* An empty variable is ignored. */
 	clear_env();
@@ -1060,6 +1147,7 @@ test_env(void **state)
 	assert_int_equal(config_finish(&c, &cause), 0);
 	assert_string_equal(c.slack_bot_token, "xoxb-file");
 	assert_string_equal(c.mm_token, "mm-file");
+	assert_string_equal(c.mm_command_token, "cmd-file");
 	config_release(&c);
 	clear_env();
 

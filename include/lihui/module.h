@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * module.h: the network module, loaded only when a chat platform needs it.
+ *
+ * The platform adapters (Mattermost, Slack) and the code under them (HTTP
+ * client, slash-command listener, WebSocket client) live in lihui-net.so,
+ * together with the libraries they bring: libcurl, libwebsockets, json-c
+ * and the TLS stacks. The console adapter is built into the executable, so
+ * a console lihui never maps them (about 6 MB of resident pages).
+ *
+ * The module is looked for next to the executable (the build tree), then
+ * in ../lib/lihui/ relative to it, then in LIHUI_MODULE_DIR (compiled in
+ * from the Makefile's LIBDIR). It is opened with RTLD_NOW, so a module that
+ * does not match the executable is refused at start, with the reason.
+ */
+#ifndef LIHUI_MODULE_H
+#define LIHUI_MODULE_H
+
+struct module;
+
+/** Open the network module; NULL and *cause when it cannot be loaded. */
+struct module *module_open(char **cause);
+/** The address of symbol in m; NULL and *cause when it is absent. */
+void *module_symbol(struct module *m, const char *symbol, char **cause);
+/** Unload m (NULL is fine); nothing from it may be used afterwards. */
+void module_close(struct module *m);
+
+#endif

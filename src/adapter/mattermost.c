@@ -1,0 +1,778 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mattermost.c: the Mattermost adapter: slash commands in, posts out over
+ * the REST API (API v4). The WebSocket (channel messages) comes later.
+ *
+ * How it works.
+ *
+ *   start: an HTTP client on the loop (http.h), the slash-command listener
+ *     (listen.h) on [mattermost] listen, path "/command", and
+ *     GET /api/v4/users/me to learn the bot's user id and name. When that
+ *     fails, a timer tries again with a doubling delay (1 s to 60 s); lihui
+ *     keeps running meanwhile.
+ *   slash command: Mattermost POSTs (or GETs) a form to /command. Its token
+ *     field (or "Authorization: Token ...") is compared in constant time
+ *     with [mattermost] command_token: a bad or missing one gets 401. A good
+ *     one becomes a CHAT_COMMAND event for the sink, and the request is
+ *     answered at once with 200 and the empty JSON reply "{}", which shows
+ *     nothing: lihui's replies come through the outbox as posts by the bot.
+ *   send: one outbox row becomes one or two REST calls:
+ *	OUTBOX_CHANNEL	 POST /api/v4/posts
+ *	OUTBOX_EPHEMERAL POST /api/v4/posts/ephemeral; on 403 (a bot usually
+ *			 lacks that permission) the text goes as a DM instead
+ *	OUTBOX_DIRECT	 POST /api/v4/channels/direct, then /api/v4/posts
+ *     Each post carries pending_post_id "lihui-<bot id>-<row id>", stable
+ *     across retries, so the server drops a retry of a post it already
+ *     made. Answers map to the outbox's results: 2xx SEND_OK (with the post
+ *     id), 429 SEND_RETRY after Retry-After, 5xx and transport errors
+ *     SEND_RETRY, any other status SEND_FAILED. Until the bot's user id is
+ *     known, sends are put off with SEND_RETRY.
+ *   close: stop the retry timer, the listener and the HTTP client (which
+ *     cancels what is in flight; those rows stay pending in the store and
+ *     go out at the next start); closed_cb runs when all three let go.
+ *
+ * Secrets: the bot token travels only in the Authorization header and the
+ * command token is only compared; neither is ever logged. json-c stays in
+ * this file.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <uv.h>
+
+#include "lihui/adapter.h"
+#include "lihui/clock.h"
+#include "lihui/config.h"
+#include "lihui/form.h"
+#include "lihui/http.h"
+#include "lihui/listen.h"
+#include "lihui/log.h"
+#include "lihui/xmalloc.h"
+
+#include "mm-event.h"
+
+#define MM_COMMAND_PATH	   "/command"
+#define MM_TIMEOUT_MS	   30000L
+#define MM_MAX_RESPONSE	   (1024 * 1024)
+#define MM_ME_DELAY_MIN	   1000
+#define MM_ME_DELAY_MAX	   60000
+#define MM_NOT_READY_RETRY 5 /* seconds, while the bot id is unknown */
+#define MM_ERROR_SHOWN	   200
+
+/* Which REST call a send is waiting for. */
+enum mm_stage {
+	MM_STAGE_POST,	    /* POST /api/v4/posts */
+	MM_STAGE_EPHEMERAL, /* POST /api/v4/posts/ephemeral */
+	MM_STAGE_DIRECT,    /* POST /api/v4/channels/direct */
+};
+
+struct mm {
+	struct adapter base;
+	uv_loop_t *loop;
+	struct adapter_sink sink;
+	struct clock clock;
+	char *url;	     /* server base URL without a trailing '/' */
+	char *auth;	     /* "Authorization: Bearer <token>": a secret */
+	char *command_token; /* a secret */
+	char *ca_file;	     /* NULL: the system's */
+	int insecure;
+	char *listen_addr;
+	int listen_port;
+
+	struct http_client *http;
+	struct listener *listener;
+	uv_timer_t me_timer;
+	int me_timer_open;
+	uint64_t me_delay; /* ms before the next /users/me attempt */
+	char *bot_id;	   /* NULL until /users/me answered */
+	char *bot_name;
+
+	int stopped;
+	int closing;
+	int pending; /* handles still closing */
+	void (*closed_cb)(void *);
+	void *closed_arg;
+};
+
+/* One outbox row on its way; owns copies of what it needs. */
+struct mm_send {
+	struct mm *m;
+	int64_t id;
+	int kind;
+	enum mm_stage stage;
+	char *channel_id;
+	char *user_id;
+	char *text;
+	adapter_send_done_fn done;
+	void *done_arg;
+};
+
+static void mm_me_start(struct mm *m);
+
+static struct mm *
+mm_downcast(struct adapter *a)
+{
+	if (a->ops != &adapter_mattermost)
+		BUG("not a mattermost adapter");
+	return (struct mm *)a;
+}
+
+/* json-c allocation failure is out of memory: like the x* allocators. */
+static struct json_object *
+mm_json_check(struct json_object *o)
+{
+	if (o == NULL)
+		fatal("out of memory");
+	return o;
+}
+
+static void
+mm_json_add_string(struct json_object *obj, const char *key, const char *v)
+{
+	json_object_object_add(obj, key,
+			       mm_json_check(json_object_new_string(v)));
+}
+
+/* The JSON text of o, then o is released; caller frees. */
+static char *
+mm_json_take(struct json_object *o)
+{
+	char *s = xstrdup(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return s;
+}
+
+/* Parse a response body; NULL unless it is a JSON object. Caller puts. */
+static struct json_object *
+mm_json_parse(const char *body, size_t len)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+
+	if (len > MM_MAX_RESPONSE || len > (size_t)INT32_MAX)
+		return NULL;
+	tok = json_tokener_new_ex(MM_JSON_DEPTH);
+	if (tok == NULL)
+		fatal("out of memory");
+	o = json_tokener_parse_ex(tok, body, (int)len);
+	if (json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+/*
+ * A copy of o's string member key when it is 1..max bytes of a-z, A-Z,
+ * 0-9, '.', '_' and '-' (ids and user names), else NULL. Caller frees.
+ */
+static char *
+mm_json_word(struct json_object *o, const char *key, size_t max)
+{
+	struct json_object *v;
+	const char *s;
+	size_t len;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	len = strlen(s);
+	if (len == 0 || len > max ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789._-") != len)
+		return NULL;
+	return xstrdup(s);
+}
+
+/*
+ * Start method path on the server with body (JSON or NULL); done(arg)
+ * gets the answer. -1 with *cause when it cannot start.
+ */
+static int
+mm_request(struct mm *m, const char *method, const char *path, const char *body,
+	   http_done_cb done, void *arg, char **cause)
+{
+	const char *headers[4];
+	struct http_request req;
+	char *url = xasprintf("%s%s", m->url, path);
+	int rc;
+
+	headers[0] = m->auth;
+	headers[1] = "Accept: application/json";
+	headers[2] = body != NULL ? "Content-Type: application/json" : NULL;
+	headers[3] = NULL;
+	memset(&req, 0, sizeof req);
+	req.method = method;
+	req.url = url;
+	req.headers = headers;
+	req.body = body;
+	req.body_len = body != NULL ? strlen(body) : 0;
+	req.timeout_ms = MM_TIMEOUT_MS;
+	req.max_response = MM_MAX_RESPONSE;
+	req.ca_file = m->ca_file;
+	req.insecure = m->insecure;
+	rc = http_request_start(m->http, &req, done, arg, cause);
+	free(url);
+	return rc;
+}
+
+/* Split "addr:port" or "[addr]:port" (checked by config.c). */
+static int
+mm_split_listen(const char *s, char **addr, int *port, char **cause)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long p;
+	size_t n;
+
+	if (colon == NULL)
+		goto bad;
+	p = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || p < 0 || p > 65535)
+		goto bad;
+	n = (size_t)(colon - s);
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n == 0)
+		goto bad;
+	*addr = xstrndup(s, n);
+	*port = (int)p;
+	return 0;
+bad:
+	return set_cause(cause, "invalid listen address '%s'", s);
+}
+
+static struct adapter *
+mm_create(const struct config *cfg, uv_loop_t *loop,
+	  const struct adapter_sink *sink, char **cause)
+{
+	struct mm *m;
+	size_t n;
+
+	if (cfg->mm_url == NULL || cfg->mm_token == NULL ||
+	    cfg->mm_command_token == NULL) {
+		set_cause(cause, "adapter 'mattermost' needs url, token and "
+				 "command_token in [mattermost]");
+		return NULL;
+	}
+	m = xcalloc(1, sizeof *m);
+	m->base.ops = &adapter_mattermost;
+	m->loop = loop;
+	m->sink = *sink;
+	m->clock = clock_system();
+	if (mm_split_listen(cfg->mm_listen != NULL ? cfg->mm_listen
+						   : "127.0.0.1:8090",
+			    &m->listen_addr, &m->listen_port, cause) != 0) {
+		free(m);
+		return NULL;
+	}
+	n = strlen(cfg->mm_url);
+	while (n > 0 && cfg->mm_url[n - 1] == '/')
+		n--;
+	m->url = xstrndup(cfg->mm_url, n);
+	m->auth = xasprintf("Authorization: Bearer %s", cfg->mm_token);
+	m->command_token = xstrdup(cfg->mm_command_token);
+	if (cfg->mm_ca_file != NULL)
+		m->ca_file = xstrdup(cfg->mm_ca_file);
+	m->insecure = cfg->mm_insecure_tls;
+	m->me_delay = MM_ME_DELAY_MIN;
+	return &m->base;
+}
+
+/* Whether given equals the secret want, in time that depends on want only. */
+static int
+mm_token_equal(const char *given, const char *want)
+{
+	size_t glen = strlen(given), wlen = strlen(want), i;
+	unsigned char diff = glen != wlen;
+
+	for (i = 0; i < wlen; i++)
+		diff |= (unsigned char)(want[i] ^ (i < glen ? given[i] : 0));
+	return diff == 0;
+}
+
+static void
+mm_reply(struct listen_reply *reply, int status, const char *text)
+{
+	reply->status = status;
+	reply->content_type = "text/plain; charset=utf-8";
+	reply->body = xstrdup(text);
+}
+
+/* One slash-command request (see the top of the file). */
+static void
+mm_command(void *arg, const struct listen_request *req,
+	   struct listen_reply *reply)
+{
+	struct mm *m = arg;
+	struct chat_event ev;
+	struct form f;
+	const char *src, *token, *command, *user_name;
+	char *cause = NULL;
+	size_t len;
+
+	if (strcmp(req->method, "POST") == 0 && req->body_len > 0) {
+		src = req->body;
+		len = req->body_len;
+	} else {
+		src = req->query;
+		len = strlen(req->query);
+	}
+	if (form_parse(src, len, &f, &cause) != 0) {
+		log_warn("slash command refused: %s", cause);
+		free(cause);
+		mm_reply(reply, 400, "bad form");
+		return;
+	}
+	token = form_get(&f, "token");
+	if (token == NULL && strncmp(req->authorization, "Token ", 6) == 0)
+		token = req->authorization + 6;
+	if (token == NULL || !mm_token_equal(token, m->command_token)) {
+		log_warn("slash command with a %s token refused",
+			 token == NULL ? "missing" : "wrong");
+		mm_reply(reply, 401, "bad token");
+		goto out;
+	}
+	if (m->stopped || m->closing) {
+		mm_reply(reply, 503, "lihui is stopping");
+		goto out;
+	}
+	command = form_get(&f, "command");
+	memset(&ev, 0, sizeof ev);
+	ev.kind = CHAT_COMMAND;
+	ev.channel_key = form_get(&f, "channel_id");
+	ev.user_id = form_get(&f, "user_id");
+	if (command == NULL || command[0] != '/' || command[1] == '\0' ||
+	    ev.channel_key == NULL || *ev.channel_key == '\0' ||
+	    ev.user_id == NULL || *ev.user_id == '\0') {
+		log_warn("slash command without command, channel_id or "
+			 "user_id refused");
+		mm_reply(reply, 400, "missing fields");
+		goto out;
+	}
+	ev.trigger = command + 1;
+	ev.text = form_get(&f, "text");
+	if (ev.text == NULL)
+		ev.text = "";
+	ev.channel_name = form_get(&f, "channel_name");
+	if (ev.channel_name == NULL || *ev.channel_name == '\0')
+		ev.channel_name = ev.channel_key;
+	user_name = form_get(&f, "user_name");
+	ev.user_name =
+	    user_name != NULL && *user_name != '\0' ? user_name : ev.user_id;
+	/* A DM channel's name is "<user id>__<user id>". */
+	ev.is_direct = strstr(ev.channel_name, "__") != NULL;
+	m->sink.event(m->sink.arg, &ev);
+	reply->status = 200;
+	reply->content_type = "application/json";
+	reply->body = xstrdup("{}");
+out:
+	form_release(&f);
+}
+
+static void
+mm_me_timer(uv_timer_t *t)
+{
+	mm_me_start(t->data);
+}
+
+/* Try /users/me again later, waiting twice as long as last time. */
+static void
+mm_me_retry(struct mm *m)
+{
+	if (m->closing || !m->me_timer_open)
+		return;
+	log_info("asking the server who the bot is again in %llu s",
+		 (unsigned long long)(m->me_delay / 1000));
+	uv_timer_start(&m->me_timer, mm_me_timer, m->me_delay, 0);
+	m->me_delay *= 2;
+	if (m->me_delay > MM_ME_DELAY_MAX)
+		m->me_delay = MM_ME_DELAY_MAX;
+}
+
+static void
+mm_me_done(void *arg, const struct http_response *resp)
+{
+	struct mm *m = arg;
+	struct json_object *o;
+
+	if (m->closing)
+		return;
+	if (resp->status == 0) {
+		log_warn("cannot reach %s: %s", m->url, resp->error);
+		mm_me_retry(m);
+		return;
+	}
+	if (resp->status < 200 || resp->status > 299) {
+		log_warn("GET /api/v4/users/me answered %ld%s", resp->status,
+			 resp->status == 401 ? " (is the token right?)" : "");
+		mm_me_retry(m);
+		return;
+	}
+	o = mm_json_parse(resp->body, resp->body_len);
+	m->bot_id = mm_json_word(o, "id", MM_ID_MAX);
+	m->bot_name = mm_json_word(o, "username", MM_NAME_MAX);
+	json_object_put(o);
+	if (m->bot_id == NULL) {
+		log_warn("GET /api/v4/users/me: no user id in the answer");
+		free(m->bot_name);
+		m->bot_name = NULL;
+		mm_me_retry(m);
+		return;
+	}
+	log_info("connected to %s as @%s (user id %s)", m->url,
+		 m->bot_name != NULL ? m->bot_name : "?", m->bot_id);
+}
+
+static void
+mm_me_start(struct mm *m)
+{
+	char *cause = NULL;
+
+	if (m->closing || m->bot_id != NULL)
+		return;
+	if (mm_request(m, "GET", "/api/v4/users/me", NULL, mm_me_done, m,
+		       &cause) != 0) {
+		log_warn("cannot ask who the bot is: %s", cause);
+		free(cause);
+		mm_me_retry(m);
+	}
+}
+
+static int
+mm_start(struct adapter *a, char **cause)
+{
+	struct mm *m = mm_downcast(a);
+	static const char *const paths[] = { MM_COMMAND_PATH, NULL };
+	struct listen_config lc;
+
+	if (m->insecure)
+		log_warn("insecure_tls is on: the certificate of %s is not "
+			 "checked",
+			 m->url);
+	m->http = http_client_new(m->loop, &m->clock, cause);
+	if (m->http == NULL)
+		return -1;
+	uv_timer_init(m->loop, &m->me_timer);
+	m->me_timer.data = m;
+	m->me_timer_open = 1;
+	memset(&lc, 0, sizeof lc);
+	lc.addr = m->listen_addr;
+	lc.port = m->listen_port;
+	lc.max_body = FORM_MAX_BODY;
+	lc.paths = paths;
+	lc.handler = mm_command;
+	lc.arg = m;
+	m->listener = listen_start(m->loop, &lc, cause);
+	if (m->listener == NULL)
+		return -1;
+	log_info("slash commands: http://%s:%d%s", m->listen_addr,
+		 listen_port(m->listener), MM_COMMAND_PATH);
+	mm_me_start(m);
+	return 0;
+}
+
+static void
+mm_send_free(struct mm_send *s)
+{
+	free(s->channel_id);
+	free(s->user_id);
+	free(s->text);
+	free(s);
+}
+
+/* Report the end of s to the outbox and free it. */
+static void
+mm_send_end(struct mm_send *s, enum send_result result, const char *post_id,
+	    int retry_after, const char *error)
+{
+	s->done(s->done_arg, s->id, result, post_id, retry_after, error);
+	mm_send_free(s);
+}
+
+static void mm_send_done(void *arg, const struct http_response *resp);
+
+/* Start the REST call of s's stage; -1 with *cause if it cannot start. */
+static int
+mm_send_call(struct mm_send *s, char **cause)
+{
+	struct mm *m = s->m;
+	struct json_object *o, *post;
+	const char *path;
+	char *body, *pending;
+	int rc;
+
+	o = mm_json_check(json_object_new_object());
+	switch (s->stage) {
+	case MM_STAGE_EPHEMERAL:
+		path = "/api/v4/posts/ephemeral";
+		post = mm_json_check(json_object_new_object());
+		mm_json_add_string(post, "channel_id", s->channel_id);
+		mm_json_add_string(post, "message", s->text);
+		mm_json_add_string(o, "user_id", s->user_id);
+		json_object_object_add(o, "post", post);
+		break;
+	case MM_STAGE_DIRECT:
+		path = "/api/v4/channels/direct";
+		json_object_put(o);
+		o = mm_json_check(json_object_new_array());
+		json_object_array_add(
+		    o, mm_json_check(json_object_new_string(m->bot_id)));
+		json_object_array_add(
+		    o, mm_json_check(json_object_new_string(s->user_id)));
+		break;
+	default:
+		path = "/api/v4/posts";
+		pending =
+		    xasprintf("lihui-%s-%lld", m->bot_id, (long long)s->id);
+		mm_json_add_string(o, "channel_id", s->channel_id);
+		mm_json_add_string(o, "message", s->text);
+		mm_json_add_string(o, "pending_post_id", pending);
+		free(pending);
+		break;
+	}
+	body = mm_json_take(o);
+	rc = mm_request(m, "POST", path, body, mm_send_done, s, cause);
+	free(body);
+	return rc;
+}
+
+/* Move s to stage and start that call; on failure report a retry. */
+static void
+mm_send_next(struct mm_send *s, enum mm_stage stage)
+{
+	char *cause = NULL;
+
+	s->stage = stage;
+	if (mm_send_call(s, &cause) != 0) {
+		mm_send_end(s, SEND_RETRY, NULL, 0, cause);
+		free(cause);
+	}
+}
+
+static const char *
+mm_stage_path(enum mm_stage stage)
+{
+	switch (stage) {
+	case MM_STAGE_EPHEMERAL:
+		return "/api/v4/posts/ephemeral";
+	case MM_STAGE_DIRECT:
+		return "/api/v4/channels/direct";
+	default:
+		return "/api/v4/posts";
+	}
+}
+
+/* A REST call of a send finished (see the top of the file). */
+static void
+mm_send_done(void *arg, const struct http_response *resp)
+{
+	struct mm_send *s = arg;
+	struct json_object *o;
+	char *id, *error, *why;
+
+	if (s->m->closing) {
+		/* The outbox closes too; the row stays pending. */
+		mm_send_free(s);
+		return;
+	}
+	if (resp->status == 0) {
+		mm_send_end(s, SEND_RETRY, NULL, 0, resp->error);
+		return;
+	}
+	if (resp->status == 429 || resp->status >= 500) {
+		error = xasprintf("POST %s answered %ld",
+				  mm_stage_path(s->stage), resp->status);
+		mm_send_end(s, SEND_RETRY, NULL,
+			    resp->retry_after > 0 ? resp->retry_after : 0,
+			    error);
+		free(error);
+		return;
+	}
+	if (resp->status == 403 && s->stage == MM_STAGE_EPHEMERAL) {
+		log_debug("no permission for ephemeral posts: message %lld "
+			  "goes as a direct message",
+			  (long long)s->id);
+		mm_send_next(s, MM_STAGE_DIRECT);
+		return;
+	}
+	o = mm_json_parse(resp->body, resp->body_len);
+	if (resp->status < 200 || resp->status > 299) {
+		why = mm_json_word(o, "id", MM_ERROR_SHOWN);
+		error =
+		    xasprintf("POST %s answered %ld%s%s",
+			      mm_stage_path(s->stage), resp->status,
+			      why != NULL ? ": " : "", why != NULL ? why : "");
+		json_object_put(o);
+		mm_send_end(s, SEND_FAILED, NULL, 0, error);
+		free(why);
+		free(error);
+		return;
+	}
+	id = mm_json_word(o, "id", MM_ID_MAX);
+	json_object_put(o);
+	if (s->stage == MM_STAGE_DIRECT) {
+		if (id == NULL) {
+			mm_send_end(s, SEND_RETRY, NULL, 0,
+				    "no channel id in the answer to POST "
+				    "/api/v4/channels/direct");
+			return;
+		}
+		free(s->channel_id);
+		s->channel_id = id;
+		mm_send_next(s, MM_STAGE_POST);
+		return;
+	}
+	mm_send_end(s, SEND_OK, id, 0, NULL);
+	free(id);
+}
+
+static int
+mm_send(struct adapter *a, const struct outbox_msg *msg,
+	adapter_send_done_fn done, void *done_arg, char **cause)
+{
+	struct mm *m = mm_downcast(a);
+	struct mm_send *s;
+	enum mm_stage stage;
+
+	if (m->http == NULL || m->closing)
+		return set_cause(cause,
+				 "the mattermost adapter is not running");
+	if (m->bot_id == NULL) {
+		done(done_arg, msg->id, SEND_RETRY, NULL, MM_NOT_READY_RETRY,
+		     "the bot's user id is not known yet");
+		return 0;
+	}
+	switch (msg->kind) {
+	case OUTBOX_CHANNEL:
+		stage = MM_STAGE_POST;
+		break;
+	case OUTBOX_EPHEMERAL:
+		stage = MM_STAGE_EPHEMERAL;
+		break;
+	case OUTBOX_DIRECT:
+		stage = MM_STAGE_DIRECT;
+		break;
+	default:
+		done(done_arg, msg->id, SEND_FAILED, NULL, 0,
+		     "unknown message kind");
+		return 0;
+	}
+	if (stage != MM_STAGE_POST &&
+	    (msg->user == NULL || *msg->user == '\0')) {
+		done(done_arg, msg->id, SEND_FAILED, NULL, 0,
+		     "message for one user without a user id");
+		return 0;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->m = m;
+	s->id = msg->id;
+	s->kind = msg->kind;
+	s->channel_id =
+	    xstrdup(msg->channel_key != NULL ? msg->channel_key : "");
+	if (msg->user != NULL)
+		s->user_id = xstrdup(msg->user);
+	s->text = xstrdup(msg->text != NULL ? msg->text : "");
+	s->done = done;
+	s->done_arg = done_arg;
+	s->stage = stage;
+	if (mm_send_call(s, cause) != 0) {
+		mm_send_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+mm_stop(struct adapter *a)
+{
+	struct mm *m = mm_downcast(a);
+
+	m->stopped = 1;
+}
+
+static void
+mm_part_closed(void *arg)
+{
+	struct mm *m = arg;
+
+	if (--m->pending == 0 && m->closed_cb != NULL)
+		m->closed_cb(m->closed_arg);
+}
+
+static void
+mm_timer_closed(uv_handle_t *h)
+{
+	struct mm *m = h->data;
+
+	m->me_timer_open = 0;
+	mm_part_closed(m);
+}
+
+static void
+mm_close(struct adapter *a, void (*closed_cb)(void *), void *arg)
+{
+	struct mm *m = mm_downcast(a);
+	struct listener *l = m->listener;
+
+	m->stopped = 1;
+	m->closing = 1;
+	m->closed_cb = closed_cb;
+	m->closed_arg = arg;
+	/* One extra count so that nothing completes before all started. */
+	m->pending = 1;
+	if (m->me_timer_open) {
+		m->pending++;
+		uv_close((uv_handle_t *)&m->me_timer, mm_timer_closed);
+	}
+	if (l != NULL) {
+		m->listener = NULL;
+		m->pending++;
+		listen_stop(l, mm_part_closed, m);
+	}
+	if (m->http != NULL) {
+		m->pending++;
+		http_client_close(m->http, mm_part_closed, m);
+	}
+	mm_part_closed(m);
+}
+
+static void
+mm_free(struct adapter *a)
+{
+	struct mm *m = mm_downcast(a);
+
+	http_client_free(m->http);
+	free(m->url);
+	free(m->auth);
+	free(m->command_token);
+	free(m->ca_file);
+	free(m->listen_addr);
+	free(m->bot_id);
+	free(m->bot_name);
+	free(m);
+}
+
+const struct adapter_ops adapter_mattermost = {
+	.name = "mattermost",
+	.caps = ADAPTER_EPHEMERAL,
+	/* Mattermost's default post limit (16383 characters; counting
+	 * bytes keeps every split under it). */
+	.max_text = 16383,
+	.create = mm_create,
+	.start = mm_start,
+	.send = mm_send,
+	.stop = mm_stop,
+	.close = mm_close,
+	.free = mm_free,
+};
