@@ -59,6 +59,9 @@ CORE_SRC := $(filter-out $(NET_SRC),$(LIB_SRC))
 TEST_LIB_SRC := $(shell find tests/lib -name '*.c' 2>/dev/null | sort)
 UNIT_SRC := $(shell find tests/unit -name 'test-*.c' 2>/dev/null | sort)
 FUZZ_SRC := $(shell find tests/fuzz -name 'fuzz-*.c' 2>/dev/null | sort)
+# Integration drivers in C: each starts the real daemon ($LIHUI) against
+# fake servers from tests/lib.
+ITEST_SRC := $(shell find tests/integration -name 'test-*.c' 2>/dev/null | sort)
 BENCH_SRC := $(shell find tests/bench -name 'bench-*.c' 2>/dev/null | sort)
 HDRS := $(shell find include src tests -name '*.h' | sort)
 
@@ -68,6 +71,7 @@ CORE_OBJ := $(CORE_SRC:%.c=build/obj/%.o)
 NET_OBJ := $(NET_SRC:%.c=build/obj/%.o)
 TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=build/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/%)
+ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=build/itest/%)
 ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 ASAN_CORE_OBJ := $(CORE_SRC:%.c=build/asan/%.o)
 ASAN_NET_OBJ := $(NET_SRC:%.c=build/asan/%.o)
@@ -77,6 +81,7 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=build/bench/%)
 CATALOG_USED := build/gen/catalog-used.inc
 
 .PHONY: all run test unit integration asan valgrind fuzz fuzz-smoke \
+	contract contract-selftest contract-deps \
 	check-style check-deps deps bench install uninstall clean \
 	list-commands
 
@@ -145,6 +150,16 @@ build/asan/tests/%.o: tests/%.c $(HDRS) | $(CATALOG_USED)
 	@echo "  CC-ASAN $<"
 	@$(CC) $(CPPFLAGS_ALL) -Itests/lib -Ibuild/gen $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
+build/itest/%: build/obj/tests/integration/%.o $(LIB_OBJ) $(TEST_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+build/contract-bin/%: build/obj/tests/contract/%.o $(LIB_OBJ) $(TEST_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
 build/bench/%: build/obj/tests/bench/%.o $(LIB_OBJ) $(TEST_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
@@ -162,22 +177,29 @@ export LIHUI_LOG ?= warn
 unit: check-deps $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
 
-integration: check-deps lihui lihui-net.so
+integration: check-deps lihui lihui-net.so $(ITEST_BIN)
 	@set -e; for t in tests/integration/test-*.sh; do \
 		echo "== $$t"; LIHUI=./lihui sh $$t; done
+	@set -e; for t in $(ITEST_BIN); do \
+		echo "== $$t"; LIHUI=./lihui ./$$t; done
 
-asan: check-deps $(ASAN_UNIT_BIN) build/asan/lihui
+asan: check-deps $(ASAN_UNIT_BIN) build/asan/lihui $(ITEST_BIN)
 	@set -e; for t in $(ASAN_UNIT_BIN); do echo "== $$t"; ./$$t; done
 	@set -e; for t in tests/integration/test-*.sh; do \
 		echo "== asan $$t"; LIHUI=build/asan/lihui sh $$t; done
+	@set -e; for t in $(ITEST_BIN); do \
+		echo "== asan $$t"; LIHUI=build/asan/lihui ./$$t; done
 
 VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect --error-exitcode=99
-valgrind: check-deps $(UNIT_BIN) lihui lihui-net.so
+valgrind: check-deps $(UNIT_BIN) lihui lihui-net.so $(ITEST_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
 		$(VALGRIND) ./$$t >/dev/null; done
 	@set -e; for t in tests/integration/test-*.sh; do \
 		echo "== valgrind $$t"; LIHUI="$(VALGRIND) ./lihui" sh $$t; done
+	@set -e; for t in $(ITEST_BIN); do \
+		echo "== valgrind $$t"; LIHUI="$(VALGRIND) ./lihui" \
+		LIHUI_SLOW=1 ./$$t; done
 
 # Fuzz targets: built with clang -fsanitize=fuzzer and run briefly over
 # their seed corpora (tests/fuzz/corpus/<target>/) as a regression check.
@@ -197,7 +219,28 @@ fuzz-smoke: fuzz
 			build/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
 			>build/fuzz/$$n.log 2>&1 || { tail -40 build/fuzz/$$n.log; exit 1; }; done
 
-test: check-deps unit integration asan valgrind fuzz-smoke check-style check-readme
+# Contract tests: every kind of REST request lihui's Mattermost adapter
+# makes goes to prism, a mock that validates it against the official
+# OpenAPI documents in ../shared/specs/mattermost (skipped when absent).
+# Prism is pinned in tests/contract/package-lock.json and installed into
+# build/contract/ from the npm registry. contract-selftest proves that a
+# request breaking the spec does fail the run.
+contract: check-deps contract-deps build/contract-bin/contract-mm
+	@echo "== contract: Mattermost REST requests against the OpenAPI spec"
+	@sh tests/contract/run-prism.sh build/contract-bin/contract-mm
+contract-selftest: check-deps contract-deps
+	@sh tests/contract/selftest.sh
+
+# Checked by command, not by package: NodeSource's nodejs provides and
+# conflicts with Debian's npm package.
+contract-deps:
+	@command -v node >/dev/null && command -v npm >/dev/null && \
+	command -v curl >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		$$SUDO apt-get install -y -q nodejs npm curl; }
+
+test: check-deps unit integration asan valgrind fuzz-smoke contract check-style check-readme
 	@echo "make test: all passed"
 
 bench: check-deps lihui $(BENCH_BIN)

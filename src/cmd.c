@@ -136,12 +136,9 @@ cmd_store_error(struct cmd_ctx *ctx, char *cause)
 	return CMD_ERROR;
 }
 
-/* The trigger word configured for group e ("report" unless renamed). */
-static const char *
-cmd_trigger_of(const struct bot *bot, const struct cmd_entry *e)
+const char *
+cmd_trigger_word(const struct config *c, const struct cmd_entry *e)
 {
-	const struct config *c = bot->config;
-
 	if (e == &cmd_report_entry)
 		return c->trigger_report;
 	if (e == &cmd_agenda_entry)
@@ -149,6 +146,12 @@ cmd_trigger_of(const struct bot *bot, const struct cmd_entry *e)
 	if (e == &cmd_meeting_entry)
 		return c->trigger_meeting;
 	return e->name;
+}
+
+static const char *
+cmd_trigger_of(const struct bot *bot, const struct cmd_entry *e)
+{
+	return cmd_trigger_word(bot->config, e);
 }
 
 /* word cut to CMD_SHOWN_MAX bytes (at a character boundary) into out. */

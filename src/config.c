@@ -252,6 +252,10 @@ static const struct config_key config_keys[] = {
 	  .prefix = "",
 	  .secret = 1 },
 	{ .section = "mattermost",
+	  .name = "command_url",
+	  .set = config_set_url,
+	  .field = F(mm_command_url) },
+	{ .section = "mattermost",
 	  .name = "ca_file",
 	  .set = config_set_optional,
 	  .field = F(mm_ca_file) },
@@ -1204,6 +1208,7 @@ config_release(struct config *c)
 	free(c->mm_team);
 	free(c->mm_listen);
 	free(c->mm_command_token);
+	free(c->mm_command_url);
 	free(c->mm_ca_file);
 	free(c->slack_bot_token);
 	free(c->slack_app_token);

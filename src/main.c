@@ -71,6 +71,7 @@ usage(FILE *f)
 		"[--locale en|zh_CN]\n"
 		"       lihui --check-config FILE\n"
 		"       lihui --list-commands [--locale en|zh_CN]\n"
+		"       lihui --register-commands --config FILE\n"
 		"       lihui --version | --help\n"
 		"\n"
 		"  --console          talk to lihui on standard input/output\n"
@@ -81,9 +82,14 @@ usage(FILE *f)
 		"  --locale LOCALE    language of new channels (en, zh_CN)\n"
 		"  --check-config F   validate F and exit\n"
 		"  --list-commands    print every command as Markdown\n"
+		"  --register-commands  create or update lihui's slash "
+		"commands on the\n"
+		"                     Mattermost team in [mattermost]; prints "
+		"their tokens\n"
 		"\n"
 		"Environment: LIHUI_LOG=debug|info|warn|error; secrets "
 		"LIHUI_MATTERMOST_TOKEN,\n"
+		"LIHUI_MATTERMOST_COMMAND_TOKEN, "
 		"LIHUI_SLACK_BOT_TOKEN, LIHUI_SLACK_APP_TOKEN, "
 		"LIHUI_SLACK_SIGNING_SECRET.\n");
 }
@@ -181,6 +187,14 @@ daemon_flush(uv_check_t *h)
 	}
 }
 
+static int64_t
+daemon_backlog(void *arg)
+{
+	struct daemon *d = arg;
+
+	return d->outbox != NULL ? outbox_backlog(d->outbox) : 0;
+}
+
 static void
 daemon_event(void *arg, const struct chat_event *ev)
 {
@@ -222,6 +236,25 @@ daemon_console_locale(struct daemon *d, char **cause)
 	return rc;
 }
 
+/* --register-commands: the work is in the network module. */
+static int
+register_commands(struct daemon *d)
+{
+	int (*run)(const struct config *) = NULL;
+	char *cause = NULL;
+
+	d->module = module_open(&cause);
+	if (d->module != NULL)
+		*(void **)&run =
+		    module_symbol(d->module, MODULE_REGISTER_COMMANDS, &cause);
+	if (d->module == NULL || run == NULL) {
+		fprintf(stderr, "lihui: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	return run(&d->config);
+}
+
 static int
 daemon_run(struct daemon *d, int set_locale)
 {
@@ -252,6 +285,7 @@ daemon_run(struct daemon *d, int set_locale)
 	bot_init(&d->bot, &d->config, d->store, clock_system(), ops->max_text);
 	sink.event = daemon_event;
 	sink.closed = daemon_input_closed;
+	sink.backlog = daemon_backlog;
 	sink.arg = d;
 	d->adapter = ops->create(&d->config, &d->loop, &sink, &cause);
 	if (d->adapter == NULL) {
@@ -325,6 +359,7 @@ main(int argc, char **argv)
 		{ "locale", required_argument, NULL, 'l' },
 		{ "check-config", required_argument, NULL, 'C' },
 		{ "list-commands", no_argument, NULL, 'L' },
+		{ "register-commands", no_argument, NULL, 'R' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -332,7 +367,7 @@ main(int argc, char **argv)
 	struct daemon d;
 	const char *config_path = NULL, *db = NULL, *locale = NULL;
 	char *cause = NULL;
-	int opt, console = 0, check = 0, list = 0, rc;
+	int opt, console = 0, check = 0, list = 0, reg = 0, rc;
 
 	memset(&d, 0, sizeof d);
 	while ((opt = getopt_long(argc, argv, "cf:d:l:h", options, NULL)) !=
@@ -356,6 +391,9 @@ main(int argc, char **argv)
 			break;
 		case 'L':
 			list = 1;
+			break;
+		case 'R':
+			reg = 1;
 			break;
 		case 'V':
 			printf("lihui %s\n", LIHUI_VERSION);
@@ -385,7 +423,8 @@ main(int argc, char **argv)
 	if (config_path != NULL &&
 	    config_load(&d.config, config_path, &cause) != 0)
 		goto config_failed;
-	if (console && !check) {
+	/* Registering needs no command token yet: it makes them. */
+	if ((console || reg) && !check) {
 		free(d.config.adapter);
 		d.config.adapter = xstrdup("console");
 	}
@@ -405,7 +444,12 @@ main(int argc, char **argv)
 		config_release(&d.config);
 		return 0;
 	}
-	rc = list ? list_commands(&d) : daemon_run(&d, locale != NULL);
+	if (reg)
+		rc = register_commands(&d);
+	else if (list)
+		rc = list_commands(&d);
+	else
+		rc = daemon_run(&d, locale != NULL);
 	/* After the adapter is freed: its code lives in the module. */
 	module_close(d.module);
 	config_release(&d.config);

@@ -17,6 +17,7 @@
 #define LIHUI_ADAPTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lihui/event.h"
 #include "lihui/store.h"
@@ -34,6 +35,8 @@ struct adapter_sink {
 	void (*event)(void *arg, const struct chat_event *ev);
 	/* The adapter's input ended for good (console: end of stdin). */
 	void (*closed)(void *arg);
+	/* MAY be NULL: messages waiting in the outbox (health reports). */
+	int64_t (*backlog)(void *arg);
 	void *arg;
 };
 

@@ -42,6 +42,7 @@
 
 struct bot;
 struct buf;
+struct config;
 
 enum cmd_status { CMD_OK, CMD_ERROR };
 
@@ -116,6 +117,8 @@ int cmd_local_now(struct cmd_ctx *ctx, struct local_time *out);
 
 /** The groups, NULL-terminated. */
 const struct cmd_entry *const *cmd_groups(void);
+/** The trigger word c configures for group e ("report" unless renamed). */
+const char *cmd_trigger_word(const struct config *c, const struct cmd_entry *e);
 /**
  * Write every command as a Markdown list (README, `lihui --list-commands`)
  * into b, in locale loc, using the configured trigger words.

@@ -56,7 +56,8 @@ struct config {
 	char *mm_listen;
 	/* secret: the token Mattermost sends with each slash command; all
 	 * of lihui's commands share this one token */
-	char *mm_command_token;
+	char *mm_command_token; /* secret: "token" or "trigger:token,..." */
+	char *mm_command_url;	/* URL Mattermost calls; NULL: from listen */
 	char *mm_ca_file;    /* PEM bundle to trust instead of the system's */
 	int mm_insecure_tls; /* skip TLS verification; default 0 */
 

@@ -25,4 +25,14 @@ void *module_symbol(struct module *m, const char *symbol, char **cause);
 /** Unload m (NULL is fine); nothing from it may be used afterwards. */
 void module_close(struct module *m);
 
+struct config;
+
+/*
+ * In the module: `lihui --register-commands`. Creates or updates lihui's
+ * slash commands on the Mattermost team of cfg, prints what it did (and
+ * the new commands' tokens) on standard output; the exit status.
+ */
+#define MODULE_REGISTER_COMMANDS "mattermost_register_commands"
+int mattermost_register_commands(const struct config *cfg);
+
 #endif

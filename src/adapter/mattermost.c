@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mattermost.c: the Mattermost adapter: slash commands in, posts out over
- * the REST API (API v4). The WebSocket (channel messages) comes later.
+ * mattermost.c: the Mattermost adapter: slash commands and WebSocket
+ * events in, posts out over the REST API (API v4).
  *
  * How it works.
  *
@@ -9,11 +9,21 @@
  *     (listen.h) on [mattermost] listen, path "/command", and
  *     GET /api/v4/users/me to learn the bot's user id and name. When that
  *     fails, a timer tries again with a doubling delay (1 s to 60 s); lihui
- *     keeps running meanwhile.
+ *     keeps running meanwhile. Once the bot is known, the WebSocket session
+ *     (mm-ws.c) connects and stays connected.
+ *   posted event: the bot's own posts, other bots' posts and system
+ *     messages are ignored. A direct message to the bot, or a post that
+ *     mentions it (data.mentions holds its id, or the text says
+ *     @<its name>), goes to the sink as a command message; any other
+ *     channel line goes to the sink too, for the meeting recorder.
+ *   GET /healthz: 200 with {"websocket":"connected","outbox_backlog":N}
+ *     when the WebSocket is up, else 503 with "disconnected".
  *   slash command: Mattermost POSTs (or GETs) a form to /command. Its token
  *     field (or "Authorization: Token ...") is compared in constant time
- *     with [mattermost] command_token: a bad or missing one gets 401. A good
- *     one becomes a CHAT_COMMAND event for the sink, and the request is
+ *     with every token [mattermost] command_token gives for the command's
+ *     trigger (and with the ones given for any trigger): a bad or missing
+ *     one gets 401. A good one becomes a CHAT_COMMAND event for the sink,
+ *     and the request is
  *     answered at once with 200 and the empty JSON reply "{}", which shows
  *     nothing: lihui's replies come through the outbox as posts by the bot.
  *   send: one outbox row becomes one or two REST calls:
@@ -52,15 +62,20 @@
 #include "lihui/log.h"
 #include "lihui/xmalloc.h"
 
+#include "mm-cache.h"
 #include "mm-event.h"
+#include "mm-ws.h"
 
 #define MM_COMMAND_PATH	   "/command"
+#define MM_HEALTH_PATH	   "/healthz"
 #define MM_TIMEOUT_MS	   30000L
 #define MM_MAX_RESPONSE	   (1024 * 1024)
 #define MM_ME_DELAY_MIN	   1000
 #define MM_ME_DELAY_MAX	   60000
 #define MM_NOT_READY_RETRY 5 /* seconds, while the bot id is unknown */
 #define MM_ERROR_SHOWN	   200
+#define MM_TOKENS_MAX	   64
+#define MM_RECENT_POSTS	   256
 
 /* Which REST call a send is waiting for. */
 enum mm_stage {
@@ -74,16 +89,26 @@ struct mm {
 	uv_loop_t *loop;
 	struct adapter_sink sink;
 	struct clock clock;
-	char *url;	     /* server base URL without a trailing '/' */
-	char *auth;	     /* "Authorization: Bearer <token>": a secret */
-	char *command_token; /* a secret */
-	char *ca_file;	     /* NULL: the system's */
+	char *url;		 /* server base URL without a trailing '/' */
+	char *auth;		 /* "Authorization: Bearer <token>": a secret */
+	char *token;		 /* the bot's token alone: a secret */
+	char *config_name;	 /* [lihui] bot_name */
+	struct mm_token *tokens; /* slash-command tokens: secrets */
+	size_t n_tokens;
+	char *ca_file; /* NULL: the system's */
 	int insecure;
 	char *listen_addr;
 	int listen_port;
 
 	struct http_client *http;
 	struct listener *listener;
+	struct mm_ws *ws;
+	uint64_t lost_sessions;
+	struct mm_cache *cache;
+	size_t resyncs_pending;
+	/* Post ids handled lately: a post seen live and by a resync once. */
+	char recent[MM_RECENT_POSTS][MM_ID_MAX + 1];
+	size_t recent_next;
 	uv_timer_t me_timer;
 	int me_timer_open;
 	uint64_t me_delay; /* ms before the next /users/me attempt */
@@ -95,6 +120,12 @@ struct mm {
 	int pending; /* handles still closing */
 	void (*closed_cb)(void *);
 	void *closed_arg;
+};
+
+/* A slash-command token and the trigger it is for (NULL: any). */
+struct mm_token {
+	char *trigger;
+	char *token; /* a secret */
 };
 
 /* One outbox row on its way; owns copies of what it needs. */
@@ -252,6 +283,63 @@ bad:
 	return set_cause(cause, "invalid listen address '%s'", s);
 }
 
+/*
+ * [mattermost] command_token: "token", or "trigger:token" items separated
+ * by commas. Errors never show a token.
+ */
+static int
+mm_tokens_parse(const char *spec, struct mm_token **out, size_t *n,
+		char **cause)
+{
+	const char *p = spec, *end, *colon;
+	struct mm_token *t = NULL;
+	size_t count = 0, len;
+
+	*out = NULL;
+	*n = 0;
+	while (*p != '\0') {
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		colon = memchr(p, ':', len);
+		if (len == 0 || count == MM_TOKENS_MAX ||
+		    (colon != NULL && (colon == p || colon == p + len - 1))) {
+			set_cause(cause,
+				  "invalid command_token: item %zu is not "
+				  "token or trigger:token (at most %d items)",
+				  count + 1, MM_TOKENS_MAX);
+			goto bad;
+		}
+		t = xreallocarray(t, count + 1, sizeof *t);
+		if (colon != NULL) {
+			t[count].trigger = xstrndup(p, (size_t)(colon - p));
+			t[count].token =
+			    xstrndup(colon + 1, len - (size_t)(colon - p) - 1);
+		} else {
+			t[count].trigger = NULL;
+			t[count].token = xstrndup(p, len);
+		}
+		count++;
+		p += len;
+		if (*p == ',' && *++p == '\0') {
+			set_cause(cause,
+				  "invalid command_token: ends with ','");
+			goto bad;
+		}
+	}
+	*out = t;
+	*n = count;
+	return 0;
+bad:
+	while (count-- > 0) {
+		free(t[count].trigger);
+		free(t[count].token);
+	}
+	free(t);
+	return -1;
+}
+
+static void mm_free(struct adapter *a);
+
 static struct adapter *
 mm_create(const struct config *cfg, uv_loop_t *loop,
 	  const struct adapter_sink *sink, char **cause)
@@ -281,11 +369,18 @@ mm_create(const struct config *cfg, uv_loop_t *loop,
 		n--;
 	m->url = xstrndup(cfg->mm_url, n);
 	m->auth = xasprintf("Authorization: Bearer %s", cfg->mm_token);
-	m->command_token = xstrdup(cfg->mm_command_token);
+	m->token = xstrdup(cfg->mm_token);
+	m->config_name = xstrdup(cfg->bot_name);
+	if (mm_tokens_parse(cfg->mm_command_token, &m->tokens, &m->n_tokens,
+			    cause) != 0) {
+		mm_free(&m->base);
+		return NULL;
+	}
 	if (cfg->mm_ca_file != NULL)
 		m->ca_file = xstrdup(cfg->mm_ca_file);
 	m->insecure = cfg->mm_insecure_tls;
 	m->me_delay = MM_ME_DELAY_MIN;
+	m->cache = mm_cache_new();
 	return &m->base;
 }
 
@@ -301,12 +396,45 @@ mm_token_equal(const char *given, const char *want)
 	return diff == 0;
 }
 
+/*
+ * Whether token is one of those given for trigger (or for any trigger).
+ * Every candidate is compared, so the time does not tell which matched.
+ */
+static int
+mm_token_accepted(const struct mm *m, const char *trigger, const char *token)
+{
+	size_t i;
+	int ok = 0;
+
+	for (i = 0; i < m->n_tokens; i++)
+		if (m->tokens[i].trigger == NULL ||
+		    strcmp(m->tokens[i].trigger, trigger) == 0)
+			ok |= mm_token_equal(token, m->tokens[i].token);
+	return ok;
+}
+
 static void
 mm_reply(struct listen_reply *reply, int status, const char *text)
 {
 	reply->status = status;
 	reply->content_type = "text/plain; charset=utf-8";
 	reply->body = xstrdup(text);
+}
+
+/* GET /healthz: whether the WebSocket is up, and the outbox backlog. */
+static void
+mm_health(struct mm *m, struct listen_reply *reply)
+{
+	int up = m->ws != NULL && mm_ws_connected(m->ws);
+	long long backlog = m->sink.backlog != NULL
+				? (long long)m->sink.backlog(m->sink.arg)
+				: 0;
+
+	reply->status = up ? 200 : 503;
+	reply->content_type = "application/json";
+	reply->body =
+	    xasprintf("{\"websocket\":\"%s\",\"outbox_backlog\":%lld}",
+		      up ? "connected" : "disconnected", backlog);
 }
 
 /* One slash-command request (see the top of the file). */
@@ -321,6 +449,10 @@ mm_command(void *arg, const struct listen_request *req,
 	char *cause = NULL;
 	size_t len;
 
+	if (strcmp(req->path, MM_HEALTH_PATH) == 0) {
+		mm_health(m, reply);
+		return;
+	}
 	if (strcmp(req->method, "POST") == 0 && req->body_len > 0) {
 		src = req->body;
 		len = req->body_len;
@@ -337,8 +469,11 @@ mm_command(void *arg, const struct listen_request *req,
 	token = form_get(&f, "token");
 	if (token == NULL && strncmp(req->authorization, "Token ", 6) == 0)
 		token = req->authorization + 6;
-	if (token == NULL || !mm_token_equal(token, m->command_token)) {
-		log_warn("slash command with a %s token refused",
+	command = form_get(&f, "command");
+	if (token == NULL || command == NULL || command[0] != '/' ||
+	    !mm_token_accepted(m, command + 1, token)) {
+		log_warn("slash command %.64s with a %s token refused",
+			 command != NULL ? command : "(none)",
 			 token == NULL ? "missing" : "wrong");
 		mm_reply(reply, 401, "bad token");
 		goto out;
@@ -347,7 +482,6 @@ mm_command(void *arg, const struct listen_request *req,
 		mm_reply(reply, 503, "lihui is stopping");
 		goto out;
 	}
-	command = form_get(&f, "command");
 	memset(&ev, 0, sizeof ev);
 	ev.kind = CHAT_COMMAND;
 	ev.channel_key = form_get(&f, "channel_id");
@@ -370,6 +504,8 @@ mm_command(void *arg, const struct listen_request *req,
 	user_name = form_get(&f, "user_name");
 	ev.user_name =
 	    user_name != NULL && *user_name != '\0' ? user_name : ev.user_id;
+	if (user_name != NULL)
+		mm_cache_set_user(m->cache, ev.user_id, user_name);
 	/* A DM channel's name is "<user id>__<user id>". */
 	ev.is_direct = strstr(ev.channel_name, "__") != NULL;
 	m->sink.event(m->sink.arg, &ev);
@@ -378,6 +514,221 @@ mm_command(void *arg, const struct listen_request *req,
 	reply->body = xstrdup("{}");
 out:
 	form_release(&f);
+}
+
+/* Whether text names @name as a word (not @namesake). */
+static int
+mm_text_mentions(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = text;
+	unsigned char next;
+
+	while ((p = strchr(p, '@')) != NULL) {
+		p++;
+		if (strncmp(p, name, n) != 0)
+			continue;
+		next = (unsigned char)p[n];
+		if (next == '\0' ||
+		    !(next == '_' || next == '-' || next == '.' ||
+		      (next >= '0' && next <= '9') ||
+		      ((next | 0x20) >= 'a' && (next | 0x20) <= 'z')))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The chat event for a posted message, or 0 when lihui ignores it (its
+ * own posts, other bots', system messages). ev borrows from msg.
+ */
+static int
+mm_post_event(const struct mm *m, const struct mm_msg *msg,
+	      struct chat_event *ev)
+{
+	size_t i;
+
+	if (m->bot_id == NULL || strcmp(msg->user_id, m->bot_id) == 0 ||
+	    msg->from_bot || msg->post_type[0] != '\0' ||
+	    msg->channel_id[0] == '\0' || msg->user_id[0] == '\0')
+		return 0;
+	memset(ev, 0, sizeof *ev);
+	ev->kind = CHAT_MESSAGE;
+	ev->channel_key = msg->channel_id;
+	ev->channel_name =
+	    msg->channel_name[0] != '\0' ? msg->channel_name : msg->channel_id;
+	ev->user_id = msg->user_id;
+	ev->user_name = msg->sender_name[0] == '@' ? msg->sender_name + 1
+						   : msg->sender_name;
+	if (ev->user_name[0] == '\0')
+		ev->user_name = msg->user_id;
+	ev->text = msg->message;
+	ev->is_direct = strcmp(msg->channel_type, "D") == 0;
+	for (i = 0; i < msg->n_mentions; i++)
+		if (strcmp(msg->mentions[i], m->bot_id) == 0)
+			ev->mentions_bot = 1;
+	if (!ev->mentions_bot && m->bot_name != NULL)
+		ev->mentions_bot = mm_text_mentions(msg->message, m->bot_name);
+	return 1;
+}
+
+static void
+mm_recent_add(struct mm *m, const char *post_id)
+{
+	snprintf(m->recent[m->recent_next], sizeof m->recent[0], "%s", post_id);
+	m->recent_next = (m->recent_next + 1) % MM_RECENT_POSTS;
+}
+
+/* Whether post id was handled lately (only looked up during a resync). */
+static int
+mm_recent_has(const struct mm *m, const char *post_id)
+{
+	size_t i;
+
+	for (i = 0; i < MM_RECENT_POSTS; i++)
+		if (strcmp(m->recent[i], post_id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Hand one post to the sink (or not) and remember what it tells. */
+static void
+mm_post_handle(struct mm *m, const struct mm_msg *msg)
+{
+	struct mm_channel_seen *ch;
+	struct chat_event ev;
+
+	if (msg->sender_name[0] != '\0')
+		mm_cache_set_user(m->cache, msg->user_id,
+				  msg->sender_name[0] == '@'
+				      ? msg->sender_name + 1
+				      : msg->sender_name);
+	ch = mm_cache_channel(m->cache, msg->channel_id);
+	if (ch != NULL) {
+		if (msg->channel_type[0] != '\0')
+			snprintf(ch->type, sizeof ch->type, "%s",
+				 msg->channel_type);
+		if (msg->create_at > ch->last_at)
+			ch->last_at = msg->create_at;
+	}
+	if (m->stopped || m->closing || !mm_post_event(m, msg, &ev))
+		return;
+	m->sink.event(m->sink.arg, &ev);
+}
+
+static void
+mm_posted(void *arg, const struct mm_msg *msg)
+{
+	struct mm *m = arg;
+
+	if (m->resyncs_pending > 0 && mm_recent_has(m, msg->post_id))
+		return;
+	mm_recent_add(m, msg->post_id);
+	mm_post_handle(m, msg);
+}
+
+/* One resync request: the channel and where its gap starts. */
+struct mm_resync {
+	struct mm *m;
+	char *channel_id;
+	int64_t since;
+};
+
+static void
+mm_resync_done(void *arg, const struct http_response *resp)
+{
+	struct mm_resync *r = arg;
+	struct mm *m = r->m;
+	struct mm_channel_seen *ch;
+	struct mm_msg *posts = NULL;
+	const char *name;
+	char *cause = NULL;
+	size_t n = 0, i, handled = 0;
+
+	m->resyncs_pending--;
+	if (m->closing)
+		goto out;
+	if (resp->status != 200) {
+		log_warn("resync of channel %s: GET posts answered %ld%s%s",
+			 r->channel_id, resp->status,
+			 resp->error != NULL ? ": " : "",
+			 resp->error != NULL ? resp->error : "");
+		goto out;
+	}
+	if (mm_post_list_parse(resp->body, resp->body_len, &posts, &n,
+			       &cause) != 0) {
+		log_warn("resync of channel %s: %s", r->channel_id, cause);
+		free(cause);
+		goto out;
+	}
+	ch = mm_cache_channel(m->cache, r->channel_id);
+	for (i = 0; i < n; i++) {
+		/* "since" also returns older posts edited in the gap. */
+		if (posts[i].create_at <= r->since ||
+		    mm_recent_has(m, posts[i].post_id))
+			continue;
+		mm_recent_add(m, posts[i].post_id);
+		if (ch != NULL) {
+			free(posts[i].channel_type);
+			posts[i].channel_type = xstrdup(ch->type);
+		}
+		name = mm_cache_user(m->cache, posts[i].user_id);
+		if (name != NULL) {
+			free(posts[i].sender_name);
+			posts[i].sender_name = xstrdup(name);
+		}
+		mm_post_handle(m, &posts[i]);
+		handled++;
+	}
+	if (handled > 0)
+		log_info("resync of channel %s: %zu missed posts handled",
+			 r->channel_id, handled);
+	mm_msg_list_free(posts, n);
+out:
+	free(r->channel_id);
+	free(r);
+}
+
+/*
+ * The WebSocket session was replaced: events were missed. Every channel
+ * lihui has seen a post in is asked for the posts since the newest one
+ * handled there; those not handled yet go through as if they had come as
+ * events (posts edited in the gap are skipped, and a ring of recent post
+ * ids keeps a post that also arrives live from being handled twice).
+ * Channels lihui never saw a post in are not known to it and stay as
+ * they are.
+ */
+static void
+mm_lost(void *arg)
+{
+	struct mm *m = arg;
+	struct mm_channel_seen *ch;
+	struct mm_resync *r;
+	char *path, *cause = NULL;
+	size_t i;
+
+	m->lost_sessions++;
+	for (i = 0; i < mm_cache_channels(m->cache); i++) {
+		ch = mm_cache_channel_at(m->cache, i);
+		if (ch->last_at <= 0)
+			continue;
+		r = xcalloc(1, sizeof *r);
+		r->m = m;
+		r->channel_id = xstrdup(ch->id);
+		r->since = ch->last_at;
+		path = xasprintf("/api/v4/channels/%s/posts?since=%lld", ch->id,
+				 (long long)ch->last_at);
+		if (mm_request(m, "GET", path, NULL, mm_resync_done, r,
+			       &cause) != 0) {
+			log_warn("cannot resync channel %s: %s", ch->id, cause);
+			free(cause);
+			cause = NULL;
+			free(r->channel_id);
+			free(r);
+		} else
+			m->resyncs_pending++;
+		free(path);
+	}
 }
 
 static void
@@ -432,6 +783,12 @@ mm_me_done(void *arg, const struct http_response *resp)
 	}
 	log_info("connected to %s as @%s (user id %s)", m->url,
 		 m->bot_name != NULL ? m->bot_name : "?", m->bot_id);
+	if (m->bot_name != NULL && strcmp(m->bot_name, m->config_name) != 0)
+		log_warn("the bot's user name is @%s but [lihui] bot_name is "
+			 "'%s': messages must start with @%s to be taken as "
+			 "commands",
+			 m->bot_name, m->config_name, m->config_name);
+	mm_ws_start(m->ws);
 }
 
 static void
@@ -453,13 +810,27 @@ static int
 mm_start(struct adapter *a, char **cause)
 {
 	struct mm *m = mm_downcast(a);
-	static const char *const paths[] = { MM_COMMAND_PATH, NULL };
+	static const char *const paths[] = { MM_COMMAND_PATH, MM_HEALTH_PATH,
+					     NULL };
 	struct listen_config lc;
+	struct mm_ws_options wo;
+	struct mm_ws_events we;
 
 	if (m->insecure)
 		log_warn("insecure_tls is on: the certificate of %s is not "
 			 "checked",
 			 m->url);
+	memset(&wo, 0, sizeof wo);
+	wo.server_url = m->url;
+	wo.token = m->token;
+	wo.ca_file = m->ca_file;
+	wo.insecure = m->insecure;
+	we.posted = mm_posted;
+	we.lost = mm_lost;
+	we.arg = m;
+	m->ws = mm_ws_new(m->loop, &wo, &we, cause);
+	if (m->ws == NULL)
+		return -1;
 	m->http = http_client_new(m->loop, &m->clock, cause);
 	if (m->http == NULL)
 		return -1;
@@ -744,6 +1115,10 @@ mm_close(struct adapter *a, void (*closed_cb)(void *), void *arg)
 		m->pending++;
 		http_client_close(m->http, mm_part_closed, m);
 	}
+	if (m->ws != NULL) {
+		m->pending++;
+		mm_ws_close(m->ws, mm_part_closed, m);
+	}
 	mm_part_closed(m);
 }
 
@@ -751,11 +1126,20 @@ static void
 mm_free(struct adapter *a)
 {
 	struct mm *m = mm_downcast(a);
+	size_t n;
 
 	http_client_free(m->http);
+	mm_ws_free(m->ws);
+	mm_cache_free(m->cache);
 	free(m->url);
 	free(m->auth);
-	free(m->command_token);
+	free(m->token);
+	free(m->config_name);
+	for (n = 0; n < m->n_tokens; n++) {
+		free(m->tokens[n].trigger);
+		free(m->tokens[n].token);
+	}
+	free(m->tokens);
 	free(m->ca_file);
 	free(m->listen_addr);
 	free(m->bot_id);

@@ -363,6 +363,8 @@ mm_msg_parse_post(struct json_object *post, struct mm_msg *out, char **cause)
 	mm_default_empty(&out->message);
 	mm_default_empty(&out->root_id);
 	mm_default_empty(&out->post_type);
+	if (mm_get_int(post, "create_at", 0, 0, &out->create_at, cause) != 0)
+		return -1;
 
 	/*
 	 * props is free-form (integrations put anything there), so only
@@ -535,4 +537,79 @@ mm_auth_challenge(const char *token, int64_t seq)
 	out = xstrdup(text);
 	json_object_put(root);
 	return out;
+}
+
+static int
+mm_msg_cmp_create_at(const void *a, const void *b)
+{
+	const struct mm_msg *x = a, *y = b;
+
+	return (x->create_at > y->create_at) - (x->create_at < y->create_at);
+}
+
+int
+mm_post_list_parse(const char *body, size_t len, struct mm_msg **out, size_t *n,
+		   char **cause)
+{
+	struct json_object *root, *posts;
+	struct json_object_iterator it, end;
+	struct mm_msg *list = NULL;
+	size_t count = 0;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	root = mm_json_parse(body, len, "post list", cause);
+	if (root == NULL)
+		return -1;
+	if (!json_object_is_type(root, json_type_object)) {
+		set_cause(cause, "post list is not a JSON object");
+		goto out;
+	}
+	if (mm_get_object(root, "", "posts", 1, &posts, cause) != 0)
+		goto out;
+	if ((size_t)json_object_object_length(posts) > MM_POST_LIST_MAX) {
+		set_cause(cause, "post list holds more than %d posts",
+			  MM_POST_LIST_MAX);
+		goto out;
+	}
+	list =
+	    xcalloc((size_t)json_object_object_length(posts) + 1, sizeof *list);
+	it = json_object_iter_begin(posts);
+	end = json_object_iter_end(posts);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		struct mm_msg *m = &list[count];
+
+		mm_msg_init(m);
+		m->kind = MM_MSG_POSTED;
+		m->event = xstrdup("posted");
+		count++;
+		if (mm_msg_parse_post(json_object_iter_peek_value(&it), m,
+				      cause) != 0)
+			goto out;
+		m->channel_type = xstrdup("");
+		m->channel_name = xstrdup("");
+		m->sender_name = xstrdup("");
+		m->team_id = xstrdup("");
+	}
+	qsort(list, count, sizeof *list, mm_msg_cmp_create_at);
+	*out = list;
+	*n = count;
+	list = NULL;
+	rc = 0;
+out:
+	if (list != NULL)
+		mm_msg_list_free(list, count);
+	json_object_put(root);
+	return rc;
+}
+
+void
+mm_msg_list_free(struct mm_msg *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		mm_msg_release(&list[i]);
+	free(list);
 }

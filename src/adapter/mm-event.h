@@ -55,9 +55,10 @@ struct mm_msg {
 	char *channel_id;
 	char *user_id;
 	char *message;
-	char *root_id;	 /* "" unless a reply in a thread */
-	char *post_type; /* "" for a user post, else a system message */
-	int from_bot;	 /* props.from_bot is true or "true" */
+	char *root_id;	   /* "" unless a reply in a thread */
+	char *post_type;   /* "" for a user post, else a system message */
+	int from_bot;	   /* props.from_bot is true or "true" */
+	int64_t create_at; /* ms since the epoch; 0 if absent */
 	/* posted: from data */
 	char *channel_type; /* "O", "P", "D" or "G" (as sent) */
 	char *channel_name;
@@ -80,6 +81,22 @@ int mm_msg_parse(const char *frame, size_t len, struct mm_msg *out,
 
 /** Free everything *msg owns and reset it to an empty state. */
 void mm_msg_release(struct mm_msg *msg);
+
+/** Most posts mm_post_list_parse() accepts from one answer. */
+#define MM_POST_LIST_MAX 200
+
+/**
+ * Parse a PostList answer (GET /api/v4/channels/{id}/posts: {"order":
+ * [ids], "posts": {id: Post}}) of len bytes into *out, an array of *n
+ * MM_MSG_POSTED messages (event "posted", the post fields; the data.*
+ * strings are "")
+ * sorted by create_at, oldest first. Over MM_POST_LIST_MAX posts, or any
+ * malformed post, refuses the whole answer. Returns 0, or -1 with *cause
+ * and nothing to free. Free with mm_msg_list_free().
+ */
+int mm_post_list_parse(const char *body, size_t len, struct mm_msg **out,
+		       size_t *n, char **cause);
+void mm_msg_list_free(struct mm_msg *list, size_t n);
 
 /**
  * The authentication_challenge request carrying token, with request counter

@@ -4,7 +4,9 @@
  * parser. Each input is one text frame. A parsed frame is checked for the
  * promises mm-event.h makes (strings present for posted, valid UTF-8 with
  * no NUL, caps kept) and released, so leaks and bad frees show up. The
- * input's first line is also used as a token for mm_auth_challenge().
+ * same input is parsed as a REST PostList answer (the resync after a lost
+ * session), and its first line is used as a token for
+ * mm_auth_challenge().
  */
 
 #include <stddef.h>
@@ -69,8 +71,9 @@ check_msg(const struct mm_msg *m)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mm_msg m;
+	struct mm_msg m, *list;
 	char *cause = NULL, *token, *req;
+	size_t n, i;
 	const char *nl;
 
 	if (mm_msg_parse((const char *)data, size, &m, &cause) == 0) {
@@ -78,6 +81,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mm_msg_release(&m);
 	} else if (cause == NULL) {
 		BUG("refused without a cause");
+	}
+	free(cause);
+
+	cause = NULL;
+	if (mm_post_list_parse((const char *)data, size, &list, &n, &cause) ==
+	    0) {
+		if (n > MM_POST_LIST_MAX)
+			BUG("post list over its cap");
+		for (i = 0; i < n; i++) {
+			check_msg(&list[i]);
+			if (i > 0 && list[i].create_at < list[i - 1].create_at)
+				BUG("post list not sorted");
+		}
+		mm_msg_list_free(list, n);
+	} else if (cause == NULL) {
+		BUG("post list refused without a cause");
 	}
 	free(cause);
 

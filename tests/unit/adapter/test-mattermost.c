@@ -160,7 +160,43 @@ run_for(struct fixture *fx, uint64_t ms)
 		uv_run(&fx->loop, UV_RUN_ONCE);
 }
 
-/* Run until the fake server has seen n requests. */
+/*
+ * REST requests only: once the bot is known the adapter also opens its
+ * WebSocket, whose upgrade requests the plain fake server answers 404.
+ */
+static int
+is_websocket(const struct fake_http_request *r)
+{
+	return strncmp(r->target, "/api/v4/websocket", 17) == 0;
+}
+
+static size_t
+rest_count(const struct fixture *fx)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < fake_http_count(fx->fake); i++)
+		n += !is_websocket(fake_http_request_at(fx->fake, i));
+	return n;
+}
+
+/* The i-th REST request (0 is the first). */
+static const struct fake_http_request *
+rest_at(const struct fixture *fx, size_t i)
+{
+	const struct fake_http_request *r;
+	size_t k;
+
+	for (k = 0; k < fake_http_count(fx->fake); k++) {
+		r = fake_http_request_at(fx->fake, k);
+		if (!is_websocket(r) && i-- == 0)
+			return r;
+	}
+	fail_msg("no REST request %zu", i);
+	return NULL;
+}
+
+/* Run until the fake server has seen n REST requests. */
 static void
 run_until_count(struct fixture *fx, size_t n)
 {
@@ -168,7 +204,7 @@ run_until_count(struct fixture *fx, size_t n)
 
 	uv_update_time(&fx->loop);
 	end = uv_now(&fx->loop) + WAIT_MS;
-	while (fake_http_count(fx->fake) < n) {
+	while (rest_count(fx) < n) {
 		uv_run(&fx->loop, UV_RUN_ONCE);
 		if (uv_now(&fx->loop) > end)
 			fail_msg("timed out waiting for %zu requests", n);
@@ -181,7 +217,7 @@ run_until_count(struct fixture *fx, size_t n)
  * ready (knows the bot's id) on return.
  */
 static struct fixture *
-fx_new(int me_status)
+fx_new_tokens(int me_status, const char *tokens)
 {
 	struct fixture *fx = xcalloc(1, sizeof *fx);
 	struct adapter_sink sink;
@@ -206,12 +242,13 @@ fx_new(int me_status)
 	url = fake_http_url(fx->fake, "/");
 	fx->cfg.mm_url = url;
 	fx->cfg.mm_token = xstrdup(BOT_TOKEN);
-	fx->cfg.mm_command_token = xstrdup(CMD_TOKEN);
+	fx->cfg.mm_command_token = xstrdup(tokens);
 	free(fx->cfg.mm_listen);
 	fx->cfg.mm_listen = xasprintf("127.0.0.1:%d", fx->port);
 
 	sink.event = sink_event;
 	sink.closed = NULL;
+	sink.backlog = NULL;
 	sink.arg = fx;
 	assert_int_equal(adapter_check(&adapter_mattermost, NULL), 0);
 	fx->a = adapter_mattermost.create(&fx->cfg, &fx->loop, &sink, &cause);
@@ -226,6 +263,12 @@ fx_new(int me_status)
 		run_for(fx, 200);
 	}
 	return fx;
+}
+
+static struct fixture *
+fx_new(int me_status)
+{
+	return fx_new_tokens(me_status, CMD_TOKEN);
 }
 
 static void
@@ -427,6 +470,74 @@ test_bad_token(void **state)
 	fx_free(fx);
 }
 
+/* Each command's own token: accepted for its trigger, refused for others. */
+static void
+test_trigger_tokens(void **state)
+{
+	struct fixture *fx =
+	    fx_new_tokens(200, "report:tok-report,agenda:tok-agenda,tok-any");
+
+	(void)state;
+	add_call(fx, "POST",
+		 "channel_id=ch1&command=%2Freport&text=x&token=tok-report"
+		 "&user_id=u1");
+	add_call(fx, "POST",
+		 "channel_id=ch1&command=%2Fagenda&text=x&token=tok-report"
+		 "&user_id=u1");
+	add_call(fx, "POST",
+		 "channel_id=ch1&command=%2Fmeeting&text=x&token=tok-any"
+		 "&user_id=u1");
+	add_call(fx, "POST",
+		 "channel_id=ch1&command=%2Fagenda&text=x&token=tok-agenda"
+		 "&user_id=u1");
+	run_calls(fx);
+	assert_int_equal(fx->calls[0].status, 200);
+	assert_int_equal(fx->calls[1].status, 401);
+	assert_int_equal(fx->calls[2].status, 200);
+	assert_int_equal(fx->calls[3].status, 200);
+	assert_int_equal(fx->nev, 3);
+	assert_string_equal(fx->ev[0].trigger, "report");
+	assert_string_equal(fx->ev[1].trigger, "meeting");
+	assert_string_equal(fx->ev[2].trigger, "agenda");
+	fx_free(fx);
+}
+
+/* A malformed command_token list is refused without showing a token. */
+static void
+test_token_list_errors(void **state)
+{
+	static const char *const bad[] = {
+		"report:",  ":secret1",	       "a:secret1,,b:secret2",
+		"secret1,", "report:secret1,",
+	};
+	struct config cfg;
+	struct adapter_sink sink = { sink_event, NULL, NULL, NULL };
+	uv_loop_t loop;
+	struct adapter *a;
+	char *cause;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(uv_loop_init(&loop), 0);
+	config_defaults(&cfg);
+	cfg.mm_url = xstrdup("http://127.0.0.1:1");
+	cfg.mm_token = xstrdup(BOT_TOKEN);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = NULL;
+		free(cfg.mm_command_token);
+		cfg.mm_command_token = xstrdup(bad[i]);
+		a = adapter_mattermost.create(&cfg, &loop, &sink, &cause);
+		if (a != NULL)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_non_null(cause);
+		assert_non_null(strstr(cause, "invalid command_token"));
+		assert_null(strstr(cause, "secret"));
+		free(cause);
+	}
+	config_release(&cfg);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 static void
 on_done(void *arg, int64_t msg_id, enum send_result result, const char *post_id,
 	int retry_after, const char *error)
@@ -533,18 +644,14 @@ test_ephemeral_fallback(void **state)
 	send_one(fx, OUTBOX_EPHEMERAL, "u1", "only you");
 	assert_int_equal(fx->result, SEND_OK);
 	assert_string_equal(fx->post_id, "post2");
-	assert_int_equal(fake_http_count(fx->fake), 4);
-	assert_string_equal(fake_http_request_at(fx->fake, 1)->target,
-			    "/api/v4/posts/ephemeral");
-	assert_json_post(fake_http_request_at(fx->fake, 2),
-			 "[\"" BOT_ID "\",\"u1\"]");
-	assert_string_equal(fake_http_request_at(fx->fake, 2)->target,
-			    "/api/v4/channels/direct");
-	assert_json_post(fake_http_request_at(fx->fake, 3),
+	assert_int_equal(rest_count(fx), 4);
+	assert_string_equal(rest_at(fx, 1)->target, "/api/v4/posts/ephemeral");
+	assert_json_post(rest_at(fx, 2), "[\"" BOT_ID "\",\"u1\"]");
+	assert_string_equal(rest_at(fx, 2)->target, "/api/v4/channels/direct");
+	assert_json_post(rest_at(fx, 3),
 			 "{\"channel_id\":\"dm7\",\"message\":\"only you\","
 			 "\"pending_post_id\":\"lihui-" BOT_ID "-42\"}");
-	assert_string_equal(fake_http_request_at(fx->fake, 3)->target,
-			    "/api/v4/posts");
+	assert_string_equal(rest_at(fx, 3)->target, "/api/v4/posts");
 	fx_free(fx);
 }
 
@@ -675,8 +782,7 @@ test_me_retry(void **state)
 	(void)state;
 	/* The first attempt, then another about a second later. */
 	run_until_count(fx, 2);
-	assert_string_equal(fake_http_request_at(fx->fake, 1)->target,
-			    "/api/v4/users/me");
+	assert_string_equal(rest_at(fx, 1)->target, "/api/v4/users/me");
 	send_one(fx, OUTBOX_CHANNEL, NULL, "x");
 	assert_int_equal(fx->result, SEND_RETRY);
 	assert_true(fx->retry_after > 0);
@@ -689,6 +795,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_command),
 		cmocka_unit_test(test_bad_token),
+		cmocka_unit_test(test_trigger_tokens),
+		cmocka_unit_test(test_token_list_errors),
 		cmocka_unit_test(test_channel_post),
 		cmocka_unit_test(test_ephemeral),
 		cmocka_unit_test(test_ephemeral_fallback),

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "../../../src/adapter/mm-event.h"
+#include "lihui/buf.h"
 
 #define FIXTURES "../shared/specs/fixtures"
 
@@ -868,6 +869,79 @@ test_fixture_challenge(void **state)
 	free(text);
 }
 
+/* PostList answers: sorted oldest first; anything malformed refused. */
+static void
+test_post_list(void **state)
+{
+	static const char good[] =
+	    "{\"order\":[\"p2\",\"p1\"],\"posts\":{"
+	    "\"p2\":{\"id\":\"p2\",\"channel_id\":\"c1\",\"user_id\":"
+	    "\"u1\",\"message\":\"second\",\"create_at\":2000},"
+	    "\"p1\":{\"id\":\"p1\",\"channel_id\":\"c1\",\"user_id\":"
+	    "\"u2\",\"message\":\"first\",\"create_at\":1000,"
+	    "\"type\":\"\",\"props\":{\"from_bot\":\"true\"}}},"
+	    "\"next_post_id\":\"\"}";
+	static const char *const bad[] = {
+		"",
+		"[]",
+		"{\"order\":[]}",
+		"{\"posts\":[]}",
+		"{\"posts\":{\"p1\":{\"id\":\"p1\"}}}",
+		"{\"posts\":{\"p1\":{\"id\":\"p1\",\"channel_id\":\"c\","
+		"\"user_id\":\"u\",\"create_at\":\"soon\"}}}",
+		"{\"posts\":{\"p1\":{\"id\":\"p1\",\"channel_id\":\"c\","
+		"\"user_id\":\"u\",\"create_at\":-5}}}",
+		"{\"posts\":{\"p1\":7}}",
+		"{\"posts\":{\"p1\":{\"id\":\"p1\",\"channel_id\":\"c\","
+		"\"user_id\":\"u\"",
+	};
+	struct mm_msg *list;
+	struct buf big;
+	size_t n, i;
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(
+	    mm_post_list_parse(good, strlen(good), &list, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].message, "first");
+	assert_int_equal(list[0].create_at, 1000);
+	assert_int_equal(list[0].from_bot, 1);
+	assert_string_equal(list[0].user_id, "u2");
+	assert_string_equal(list[0].channel_type, "");
+	assert_string_equal(list[0].sender_name, "");
+	assert_string_equal(list[1].message, "second");
+	assert_int_equal(list[1].kind, MM_MSG_POSTED);
+	mm_msg_list_free(list, n);
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = NULL;
+		list = (struct mm_msg *)1;
+		if (mm_post_list_parse(bad[i], strlen(bad[i]), &list, &n,
+				       &cause) == 0)
+			fail_msg("accepted: %s", bad[i]);
+		assert_non_null(cause);
+		assert_null(list);
+		free(cause);
+	}
+
+	/* One post more than the limit. */
+	buf_init(&big, 1 << 20);
+	buf_puts(&big, "{\"posts\":{");
+	for (i = 0; i <= MM_POST_LIST_MAX; i++)
+		buf_printf(&big,
+			   "%s\"p%zu\":{\"id\":\"p%zu\",\"channel_id\":\"c\","
+			   "\"user_id\":\"u\",\"create_at\":%zu}",
+			   i ? "," : "", i, i, i);
+	buf_puts(&big, "}}");
+	cause = NULL;
+	assert_int_equal(
+	    mm_post_list_parse(buf_str(&big), big.len, &list, &n, &cause), -1);
+	assert_non_null(strstr(cause, "more than"));
+	free(cause);
+	buf_release(&big);
+}
+
 int
 main(void)
 {
@@ -880,6 +954,7 @@ main(void)
 		cmocka_unit_test(test_auth_challenge),
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_fixture_challenge),
+		cmocka_unit_test(test_post_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
