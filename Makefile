@@ -243,7 +243,7 @@ contract-deps:
 test: check-deps unit integration asan valgrind fuzz-smoke contract check-style check-readme
 	@echo "make test: all passed"
 
-bench: check-deps lihui $(BENCH_BIN)
+bench: check-deps lihui lihui-net.so $(BENCH_BIN)
 	@set -e; for b in $(BENCH_BIN); do echo "== $$b"; ./$$b; done
 	@sh tests/bench/bench-rss.sh ./lihui
 

@@ -36,6 +36,8 @@
 /* Rows read per drain, and the most in flight at once. */
 #define OUTBOX_BATCH	    32
 #define OUTBOX_INFLIGHT_MAX 64
+/* How soon to look again while the adapter is not ready, in ms. */
+#define OUTBOX_NOT_READY_MS 200
 /* The longest failure reason kept with a refused message, in bytes. */
 #define OUTBOX_REASON_MAX 512
 
@@ -200,6 +202,11 @@ outbox_drain(uv_timer_t *t)
 	char *cause = NULL;
 	int sent = 0;
 
+	if (o->adapter->ops->ready != NULL &&
+	    !o->adapter->ops->ready(o->adapter)) {
+		uv_timer_start(&o->timer, outbox_drain, OUTBOX_NOT_READY_MS, 0);
+		return;
+	}
 	if (store_outbox_due(o->bot->store, now, OUTBOX_BATCH, &msgs, &n,
 			     &cause) != 0) {
 		log_error("%s", cause);

@@ -72,6 +72,12 @@ struct adapter_ops {
 	 */
 	int (*send)(struct adapter *a, const struct outbox_msg *msg,
 		    adapter_send_done_fn done, void *done_arg, char **cause);
+	/*
+	 * MAY: whether send() can deliver now (NULL: always). While not,
+	 * the outbox leaves its rows alone and asks again shortly, so a
+	 * start-up wait (e.g. learning the bot's id) costs no attempts.
+	 */
+	int (*ready)(struct adapter *a);
 	/* MAY: stop receiving; pending sends may still complete. */
 	void (*stop)(struct adapter *a);
 	/* MUST: close every handle; calls closed_cb once the loop let go. */

@@ -266,7 +266,11 @@ void outbox_msg_list_free(struct outbox_msg *m, size_t n);
 int store_outbox_add(struct store *s, int kind, const char *channel_key,
 		     const char *user, const char *text, int64_t now,
 		     int64_t *id, char **cause);
-/** Up to limit pending messages due at now, oldest first. */
+/**
+ * Up to limit pending messages due at now, oldest first. A message is due
+ * only when no older message to the same destination (kind, channel and
+ * user) is still pending, so each destination gets its posts in order.
+ */
 int store_outbox_due(struct store *s, int64_t now, size_t limit,
 		     struct outbox_msg **out, size_t *n, char **cause);
 /** Every message in any state with id > after_id, oldest first (tests). */

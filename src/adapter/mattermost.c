@@ -1064,6 +1064,12 @@ mm_send(struct adapter *a, const struct outbox_msg *msg,
 	return 0;
 }
 
+static int
+mm_ready(struct adapter *a)
+{
+	return mm_downcast(a)->bot_id != NULL;
+}
+
 static void
 mm_stop(struct adapter *a)
 {
@@ -1156,6 +1162,7 @@ const struct adapter_ops adapter_mattermost = {
 	.create = mm_create,
 	.start = mm_start,
 	.send = mm_send,
+	.ready = mm_ready,
 	.stop = mm_stop,
 	.close = mm_close,
 	.free = mm_free,

@@ -24,8 +24,8 @@
  *     away): then events were lost, lost() tells the adapter, and counting
  *     starts again from that hello.
  *   backoff: reconnects wait retry_delay() (doubling from 1 s to 5 min,
- *     with jitter), reset once the server accepts a connection; a gap in
- *     seq reconnects at once.
+ *     with jitter), reset once the server accepts a connection; so a drop
+ *     or a gap in seq is followed by a resume about a second later.
  *   keep-alive: the client pings every 30 s and gives up on a connection
  *     silent for 60 s (the server pings every 60 s as well).
  *
@@ -67,6 +67,7 @@ struct mm_ws {
 
 	char *connection_id; /* the session to resume; NULL: none yet */
 	int64_t next_seq;    /* the seq expected next */
+	int64_t resume_from; /* next_seq when this connection started */
 	int resuming;	     /* this connection asked to resume */
 	int opened;	     /* this connection completed the handshake */
 	int accepted;	     /* the server sent hello or an event */
@@ -160,6 +161,7 @@ mm_ws_connect(struct mm_ws *w)
 	}
 	free(url);
 	w->resuming = w->connection_id != NULL;
+	w->resume_from = w->next_seq;
 	w->opened = 0;
 	w->accepted = 0;
 	log_debug("websocket: connecting%s", w->resuming ? " (resuming)" : "");
@@ -207,7 +209,7 @@ mm_ws_accepted(struct mm_ws *w)
 	if (w->resuming) {
 		w->stats.resumes++;
 		log_info("websocket: session resumed at event %lld",
-			 (long long)w->next_seq);
+			 (long long)w->resume_from);
 	} else
 		log_info("websocket: connected");
 }

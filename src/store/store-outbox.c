@@ -87,8 +87,12 @@ store_outbox_due(struct store *s, int64_t now, size_t limit,
 	if (limit > INT64_MAX)
 		limit = INT64_MAX;
 	st = store_stmt(s, STMT_OUTBOX_DUE,
-			"SELECT " OUTBOX_COLUMNS " FROM outbox "
+			"SELECT " OUTBOX_COLUMNS " FROM outbox AS o "
 			"WHERE state = 0 AND next_attempt_at <= ?1 "
+			"AND NOT EXISTS (SELECT 1 FROM outbox AS p "
+			"  WHERE p.state = 0 AND p.kind = o.kind "
+			"  AND p.channel_key = o.channel_key "
+			"  AND p.user IS o.user AND p.id < o.id) "
 			"ORDER BY id LIMIT ?2",
 			cause);
 	if (st == NULL)

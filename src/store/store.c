@@ -200,6 +200,15 @@ static const char *const migrations[] = {
 	"  ON metrics (cycle_id, name, user_name);"
 	"CREATE INDEX agenda_topics_cycle ON agenda_topics (cycle_id);"
 	"CREATE INDEX outbox_pending ON outbox (id) WHERE state = 0;",
+
+	/*
+	 * 3: posts to one destination leave in the order they were queued,
+	 * one at a time (the parts of a split agenda, replies to one user):
+	 * a pending row is due only when no older pending row has the same
+	 * kind, channel and user. This index answers that per row.
+	 */
+	"CREATE INDEX outbox_pending_to"
+	"  ON outbox (kind, channel_key, user, id) WHERE state = 0;",
 };
 
 #define STORE_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -174,9 +174,9 @@ test_due_order(void **state)
 
 	assert_due(s, T0, 10, "");
 	queue(s, OUTBOX_CHANNEL, "C1", NULL, "m1", T0 + 10);
-	queue(s, OUTBOX_CHANNEL, "C1", NULL, "m2", T0);
-	queue(s, OUTBOX_CHANNEL, "C2", NULL, "m3", T0 + 5);
-	queue(s, OUTBOX_CHANNEL, "C1", NULL, "m4", T0 + 20);
+	queue(s, OUTBOX_CHANNEL, "C2", NULL, "m2", T0);
+	queue(s, OUTBOX_CHANNEL, "C3", NULL, "m3", T0 + 5);
+	queue(s, OUTBOX_CHANNEL, "C4", NULL, "m4", T0 + 20);
 
 	/* Due means next_attempt_at <= now; oldest (queued first) first. */
 	assert_due(s, T0 - 1, 10, "");
@@ -197,6 +197,37 @@ test_due_order(void **state)
 	assert_due(s, T0 + 100, SIZE_MAX, "m1 m2 m3 m4");
 }
 
+/*
+ * One destination (kind, channel, user) gets its posts in order, one at a
+ * time: a post waits while an older one to the same place is pending,
+ * deferred or not; other destinations are not held up.
+ */
+static void
+test_due_per_destination(void **state)
+{
+	struct store *s = *state;
+	char *cause = NULL;
+	int64_t a, b;
+
+	a = queue(s, OUTBOX_CHANNEL, "C1", NULL, "a", T0);
+	b = queue(s, OUTBOX_CHANNEL, "C1", NULL, "b", T0);
+	queue(s, OUTBOX_EPHEMERAL, "C1", "u1", "c", T0);
+	queue(s, OUTBOX_EPHEMERAL, "C1", "u2", "d", T0);
+	queue(s, OUTBOX_EPHEMERAL, "C1", "u1", "e", T0);
+	queue(s, OUTBOX_CHANNEL, "C2", NULL, "f", T0);
+	assert_due(s, T0, 10, "a c d f");
+	assert_int_equal(store_outbox_mark_sent(s, a, "p1", T0, &cause), 0);
+	assert_due(s, T0, 10, "b c d f");
+	/* Deferred, b still holds back what follows it in C1. */
+	assert_int_equal(store_outbox_retry(s, b, T0 + 30, &cause), 0);
+	queue(s, OUTBOX_CHANNEL, "C1", NULL, "g", T0);
+	assert_due(s, T0, 10, "c d f");
+	assert_due(s, T0 + 30, 10, "b c d f");
+	/* Refused for good, b no longer holds anything back. */
+	assert_int_equal(store_outbox_mark_failed(s, b, "no", &cause), 0);
+	assert_due(s, T0, 10, "c d f g");
+}
+
 static void
 test_retry(void **state)
 {
@@ -207,7 +238,7 @@ test_retry(void **state)
 	size_t n;
 
 	a = queue(s, OUTBOX_CHANNEL, "C1", NULL, "a", T0);
-	b = queue(s, OUTBOX_CHANNEL, "C1", NULL, "b", T0);
+	b = queue(s, OUTBOX_CHANNEL, "C2", NULL, "b", T0);
 	assert_int_equal(store_outbox_retry(s, a, T0 + 30, &cause), 0);
 	assert_due(s, T0, 10, "b");
 	assert_due(s, T0 + 30, 10, "a b");
@@ -335,6 +366,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_add_errors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_due_order, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_due_per_destination, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sent_failed, setup,
