@@ -5,6 +5,12 @@
  * The directory of the running executable comes from /proc/self/exe; each
  * candidate path is tried in order and the reason each one failed is kept,
  * so that "not found anywhere" lists where lihui looked.
+ *
+ * The module is opened with RTLD_NODELETE: it and the libraries it brings
+ * stay mapped until the process exits, even after module_close(). OpenSSL
+ * and libcurl keep thread-local data and exit handlers that must outlive
+ * the handle (LeakSanitizer, scanning thread-locals at exit, crashed on
+ * an unloaded module's).
  */
 
 #include <dlfcn.h>
@@ -60,7 +66,7 @@ module_try(const char *path, struct buf *tried)
 		buf_printf(tried, "\n  %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (handle == NULL) {
 		err = dlerror();
 		buf_printf(tried, "\n  %s: %s", path,

@@ -22,7 +22,10 @@ struct module;
 struct module *module_open(char **cause);
 /** The address of symbol in m; NULL and *cause when it is absent. */
 void *module_symbol(struct module *m, const char *symbol, char **cause);
-/** Unload m (NULL is fine); nothing from it may be used afterwards. */
+/**
+ * Release m (NULL is fine); nothing from it may be used afterwards. The
+ * code stays mapped until exit (see module.c).
+ */
 void module_close(struct module *m);
 
 struct config;
