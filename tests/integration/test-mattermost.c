@@ -1616,8 +1616,13 @@ check_two_posts(struct itest *t, int duplicates)
 	const struct fake_mm_post *a, *b;
 
 	assert_int_equal(fake_mm_post_count(t->mm), 2);
+	/* Two channels: the server may make them in either order. */
 	a = fake_mm_post_at(t->mm, 0);
 	b = fake_mm_post_at(t->mm, 1);
+	if (strstr(a->message, "kill-topic-b") != NULL) {
+		a = fake_mm_post_at(t->mm, 1);
+		b = fake_mm_post_at(t->mm, 0);
+	}
 	assert_non_null(strstr(a->message, "kill-topic-a"));
 	assert_null(strstr(a->message, "kill-topic-b"));
 	assert_non_null(strstr(b->message, "kill-topic-b"));
