@@ -207,8 +207,8 @@ static const char *const migrations[] = {
 	 * a pending row is due only when no older pending row has the same
 	 * kind, channel and user. This index answers that per row.
 	 */
-	"CREATE INDEX outbox_pending_to"
-	"  ON outbox (kind, channel_key, user, id) WHERE state = 0;",
+	("CREATE INDEX outbox_pending_to"
+	 "  ON outbox (kind, channel_key, user, id) WHERE state = 0;"),
 };
 
 #define STORE_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
