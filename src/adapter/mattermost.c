@@ -64,11 +64,11 @@
 
 #include "mm-cache.h"
 #include "mm-event.h"
+#include "mm-rest.h"
 #include "mm-ws.h"
 
 #define MM_COMMAND_PATH	   "/command"
 #define MM_HEALTH_PATH	   "/healthz"
-#define MM_TIMEOUT_MS	   30000L
 #define MM_MAX_RESPONSE	   (1024 * 1024)
 #define MM_ME_DELAY_MIN	   1000
 #define MM_ME_DELAY_MAX	   60000
@@ -231,28 +231,10 @@ static int
 mm_request(struct mm *m, const char *method, const char *path, const char *body,
 	   http_done_cb done, void *arg, char **cause)
 {
-	const char *headers[4];
-	struct http_request req;
-	char *url = xasprintf("%s%s", m->url, path);
-	int rc;
+	struct mm_rest r = { m->http,	 m->url,      m->auth,
+			     m->ca_file, m->insecure, MM_MAX_RESPONSE };
 
-	headers[0] = m->auth;
-	headers[1] = "Accept: application/json";
-	headers[2] = body != NULL ? "Content-Type: application/json" : NULL;
-	headers[3] = NULL;
-	memset(&req, 0, sizeof req);
-	req.method = method;
-	req.url = url;
-	req.headers = headers;
-	req.body = body;
-	req.body_len = body != NULL ? strlen(body) : 0;
-	req.timeout_ms = MM_TIMEOUT_MS;
-	req.max_response = MM_MAX_RESPONSE;
-	req.ca_file = m->ca_file;
-	req.insecure = m->insecure;
-	rc = http_request_start(m->http, &req, done, arg, cause);
-	free(url);
-	return rc;
+	return mm_rest_start(&r, method, path, body, done, arg, cause);
 }
 
 /* Split "addr:port" or "[addr]:port" (checked by config.c). */

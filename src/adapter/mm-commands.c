@@ -47,8 +47,8 @@
 #include "lihui/xmalloc.h"
 
 #include "mm-commands.h"
+#include "mm-rest.h"
 
-#define MM_REG_TIMEOUT_MS   30000L
 #define MM_REG_JSON_DEPTH   32
 #define MM_REG_REPORT_MAX   (64 * 1024)
 #define MM_REG_STALE_SHOWN  20 /* most stale commands the report names */
@@ -586,28 +586,10 @@ static int
 mm_reg_request(struct mm_reg *r, const char *method, const char *path,
 	       const char *body, http_done_cb done, char **cause)
 {
-	const char *headers[4];
-	struct http_request req;
-	char *url = xasprintf("%s%s", r->url, path);
-	int rc;
+	struct mm_rest rest = { r->http,    r->url,	 r->auth,
+				r->ca_file, r->insecure, MM_CMD_RESPONSE_MAX };
 
-	headers[0] = r->auth;
-	headers[1] = "Accept: application/json";
-	headers[2] = body != NULL ? "Content-Type: application/json" : NULL;
-	headers[3] = NULL;
-	memset(&req, 0, sizeof req);
-	req.method = method;
-	req.url = url;
-	req.headers = headers;
-	req.body = body;
-	req.body_len = body != NULL ? strlen(body) : 0;
-	req.timeout_ms = MM_REG_TIMEOUT_MS;
-	req.max_response = MM_CMD_RESPONSE_MAX;
-	req.ca_file = r->ca_file;
-	req.insecure = r->insecure;
-	rc = http_request_start(r->http, &req, done, r, cause);
-	free(url);
-	return rc;
+	return mm_rest_start(&rest, method, path, body, done, r, cause);
 }
 
 /* Whether a listed command has trigger t (the server lower-cases them). */
