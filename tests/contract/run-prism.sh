@@ -99,6 +99,15 @@ fi
 
 mkdir -p "$out"
 
+# Trust what the system trusts (e.g. a site's TLS proxy in Debian's CA
+# bundle): Debian's npm and node otherwise use their own lists only.
+system_cas=/etc/ssl/certs/ca-certificates.crt
+if [ -r "$system_cas" ]; then
+	[ -n "${npm_config_cafile:-}" ] || npm_config_cafile=$system_cas
+	[ -n "${NODE_EXTRA_CA_CERTS:-}" ] || NODE_EXTRA_CA_CERTS=$system_cas
+	export npm_config_cafile NODE_EXTRA_CA_CERTS
+fi
+
 # 2. npm ci removes node_modules first, so it runs only when the lock
 # file changed (or the last install did not finish: no prism binary).
 if [ ! -x "$prism" ] ||
