@@ -20,6 +20,7 @@
 #include "fake-http.h"
 #include "lihui/buf.h"
 #include "lihui/xmalloc.h"
+#include "loopback.h"
 
 /* The most a single request (head and body) may take. */
 #define FAKE_HTTP_MAX_REQUEST (8 * 1024 * 1024)
@@ -77,9 +78,7 @@ struct fake_http *
 fake_http_new(uv_loop_t *loop, char **cause)
 {
 	struct fake_http *f;
-	struct sockaddr_in sin;
-	struct sockaddr_storage ss;
-	int error, len;
+	int error;
 
 	f = xcalloc(1, sizeof *f);
 	f->loop = loop;
@@ -92,22 +91,11 @@ fake_http_new(uv_loop_t *loop, char **cause)
 	}
 	f->listener.data = f;
 	f->open = 1;
-	uv_ip4_addr("127.0.0.1", 0, &sin);
-	error = uv_tcp_bind(&f->listener, (const struct sockaddr *)&sin, 0);
-	if (error == 0)
-		error = uv_listen((uv_stream_t *)&f->listener, 128,
-				  fake_on_connection);
-	len = sizeof ss;
-	if (error == 0)
-		error = uv_tcp_getsockname(&f->listener, (struct sockaddr *)&ss,
-					   &len);
-	if (error != 0) {
-		set_cause(cause, "cannot listen on 127.0.0.1: %s",
-			  uv_strerror(error));
+	if (loopback_listen(&f->listener, fake_on_connection, &f->port,
+			    cause) != 0) {
 		fake_http_close(f);
 		return NULL;
 	}
-	f->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	return f;
 }
 

@@ -41,6 +41,7 @@
 #include "lihui/buf.h"
 #include "lihui/utf8.h"
 #include "lihui/xmalloc.h"
+#include "loopback.h"
 
 #define FAKE_MM_MAX_REQUEST	(8 * 1024 * 1024)
 #define FAKE_MM_MAX_HEADERS	100
@@ -273,9 +274,7 @@ struct fake_mm *
 fake_mm_new(uv_loop_t *loop, const char *token, char **cause)
 {
 	struct fake_mm *f;
-	struct sockaddr_in sin;
-	struct sockaddr_storage ss;
-	int error, len;
+	int error;
 
 	f = xcalloc(1, sizeof *f);
 	f->loop = loop;
@@ -290,22 +289,11 @@ fake_mm_new(uv_loop_t *loop, const char *token, char **cause)
 	}
 	f->listener.data = f;
 	f->open = 1;
-	uv_ip4_addr("127.0.0.1", 0, &sin);
-	error = uv_tcp_bind(&f->listener, (const struct sockaddr *)&sin, 0);
-	if (error == 0)
-		error = uv_listen((uv_stream_t *)&f->listener, 128,
-				  fake_on_connection);
-	len = sizeof ss;
-	if (error == 0)
-		error = uv_tcp_getsockname(&f->listener, (struct sockaddr *)&ss,
-					   &len);
-	if (error != 0) {
-		set_cause(cause, "cannot listen on 127.0.0.1: %s",
-			  uv_strerror(error));
+	if (loopback_listen(&f->listener, fake_on_connection, &f->port,
+			    cause) != 0) {
 		fake_mm_close(f);
 		return NULL;
 	}
-	f->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 
 	fake_mm_add_user(f, FAKE_MM_BOT_ID, FAKE_MM_BOT_NAME);
 	f->users[0].is_bot = 1;
