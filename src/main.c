@@ -37,6 +37,7 @@
 #include "lihui/buf.h"
 #include "lihui/cmd.h"
 #include "lihui/config.h"
+#include "lihui/commit.h"
 #include "lihui/log.h"
 #include "lihui/module.h"
 #include "lihui/outbox.h"
@@ -49,7 +50,6 @@ struct daemon {
 	uv_loop_t loop;
 	uv_signal_t sigint, sigterm;
 	uv_timer_t drain_timer;
-	uv_check_t flush;
 	struct config config;
 	struct store *store;
 	struct bot bot;
@@ -57,6 +57,7 @@ struct daemon {
 	    *module; /* the network module, when the adapter needs it */
 	struct adapter *adapter;
 	struct outbox *outbox;
+	struct committer *committer;
 	int stopping;
 	int closing;
 	int pending_closes;
@@ -118,7 +119,7 @@ daemon_close(struct daemon *d)
 		return;
 	d->closing = 1;
 	d->pending_closes = 6;
-	uv_close((uv_handle_t *)&d->flush, daemon_handle_closed);
+	committer_close(d->committer, daemon_part_closed, d);
 	uv_close((uv_handle_t *)&d->sigint, daemon_handle_closed);
 	uv_close((uv_handle_t *)&d->sigterm, daemon_handle_closed);
 	uv_close((uv_handle_t *)&d->drain_timer, daemon_handle_closed);
@@ -170,21 +171,33 @@ daemon_signal(uv_signal_t *s, int signum)
 	daemon_stop(d);
 }
 
-/*
- * After each round of I/O callbacks: commit what the commands of this
- * round stored (group commit). The outbox delivers from a timer, which
- * runs in a later round, so no reply leaves before its command is durable.
- */
+/* More batches are durable: deliver their posts, send held answers. */
 static void
-daemon_flush(uv_check_t *h)
+daemon_durable(void *arg)
 {
-	struct daemon *d = h->data;
-	char *cause = NULL;
+	struct daemon *d = arg;
 
-	if (store_flush(d->store, &cause) != 0) {
-		log_error("cannot commit: %s", cause);
-		free(cause);
-	}
+	if (d->closing)
+		return; /* a sync that ended after the handles closed */
+	outbox_kick(d->outbox);
+	if (d->adapter->ops->durable != NULL)
+		d->adapter->ops->durable(d->adapter);
+}
+
+static uint64_t
+daemon_generation(void *arg)
+{
+	struct daemon *d = arg;
+
+	return store_generation(d->store);
+}
+
+static int
+daemon_is_durable(void *arg, uint64_t gen)
+{
+	struct daemon *d = arg;
+
+	return store_durable(d->store, gen);
 }
 
 static int64_t
@@ -207,14 +220,6 @@ static void
 daemon_input_closed(void *arg)
 {
 	daemon_stop(arg);
-}
-
-static void
-daemon_outbox_ready(void *arg)
-{
-	struct daemon *d = arg;
-
-	outbox_kick(d->outbox);
 }
 
 /* Apply --locale to the console's channel, which may already exist. */
@@ -286,6 +291,8 @@ daemon_run(struct daemon *d, int set_locale)
 	sink.event = daemon_event;
 	sink.closed = daemon_input_closed;
 	sink.backlog = daemon_backlog;
+	sink.generation = daemon_generation;
+	sink.durable = daemon_is_durable;
 	sink.arg = d;
 	d->adapter = ops->create(&d->config, &d->loop, &sink, &cause);
 	if (d->adapter == NULL) {
@@ -295,13 +302,13 @@ daemon_run(struct daemon *d, int set_locale)
 		return 1;
 	}
 	d->outbox = outbox_new(&d->loop, &d->bot, d->adapter);
-	d->bot.outbox_ready = daemon_outbox_ready;
-	d->bot.outbox_arg = d;
-
+	/*
+	 * Group commit (commit.h): the outbox is kicked when batches become
+	 * durable, not when a command stores a post (bot.outbox_ready),
+	 * since before that it could not hand the post out anyway.
+	 */
 	store_set_batching(d->store, 1);
-	uv_check_init(&d->loop, &d->flush);
-	d->flush.data = d;
-	uv_check_start(&d->flush, daemon_flush);
+	d->committer = committer_new(&d->loop, d->store, daemon_durable, d);
 	uv_signal_init(&d->loop, &d->sigint);
 	uv_signal_init(&d->loop, &d->sigterm);
 	uv_timer_init(&d->loop, &d->drain_timer);
@@ -327,6 +334,7 @@ daemon_run(struct daemon *d, int set_locale)
 		log_warn("event loop closed with handles still open");
 	d->adapter->ops->free(d->adapter);
 	outbox_free(d->outbox);
+	committer_free(d->committer);
 	if (store_flush(d->store, &cause) != 0) {
 		log_error("cannot commit at exit: %s", cause);
 		free(cause);

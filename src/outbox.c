@@ -14,8 +14,11 @@
  *
  * A row leaves "pending" only when the platform accepted it (or refused it
  * for good), so a crash or restart loses nothing: the next start delivers
- * what is still pending. Rows in flight are remembered by id so a second
- * drain does not send them twice.
+ * what is still pending. In the daemon a row is due only once the batch
+ * that stored it is on disk (group commit, commit.h): no one hears of a
+ * command that a power loss could still undo. The daemon kicks the outbox
+ * each time more batches became durable. Rows in flight are remembered by id so
+ * a second drain does not send them twice.
  */
 
 #include <stdio.h>
@@ -217,6 +220,15 @@ outbox_drain(uv_timer_t *t)
 	for (i = 0; i < n && o->n_flight < OUTBOX_INFLIGHT_MAX; i++) {
 		if (outbox_in_flight(o, msgs[i].id))
 			continue;
+		if (msgs[i].kind == OUTBOX_EDIT && msgs[i].post_id == NULL) {
+			/* Its post failed for good: nothing to edit. */
+			o->flight[o->n_flight].id = msgs[i].id;
+			o->flight[o->n_flight++].attempts = msgs[i].attempts;
+			sent++;
+			outbox_delivered(o, msgs[i].id, SEND_FAILED, NULL, 0,
+					 "the post to edit was never made");
+			continue;
+		}
 		o->flight[o->n_flight].id = msgs[i].id;
 		o->flight[o->n_flight].attempts = msgs[i].attempts;
 		o->n_flight++;

@@ -38,6 +38,16 @@ struct adapter_sink {
 	/* MAY be NULL: messages waiting in the outbox (health reports). */
 	int64_t (*backlog)(void *arg);
 	void *arg;
+	/*
+	 * MAY be NULL (then nothing waits): the store's batch that holds
+	 * everything done so far, and whether a batch is durable yet. An
+	 * answer that tells a user their command was taken (a slash
+	 * command's acknowledgement) goes out only once the batch that was
+	 * current right after the command ran is durable; ops->durable
+	 * says when to look again.
+	 */
+	uint64_t (*generation)(void *arg);
+	int (*durable)(void *arg, uint64_t gen);
 };
 
 /* How one delivery attempt ended; reported through outbox_done(). */
@@ -78,6 +88,8 @@ struct adapter_ops {
 	 * start-up wait (e.g. learning the bot's id) costs no attempts.
 	 */
 	int (*ready)(struct adapter *a);
+	/* MAY: more of the store became durable (see adapter_sink). */
+	void (*durable)(struct adapter *a);
 	/* MAY: stop receiving; pending sends may still complete. */
 	void (*stop)(struct adapter *a);
 	/* MUST: close every handle; calls closed_cb once the loop let go. */

@@ -26,6 +26,7 @@
 #define LIHUI_LISTEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <uv.h>
 
@@ -62,6 +63,12 @@ struct listen_reply {
 	 */
 	const char *content_type;
 	char *body; /* NULL or allocated; the listener frees */
+	/*
+	 * Starts 0. Non-zero: send the reply only once
+	 * listen_config.durable(arg, after) says so (the handler's work is
+	 * on disk); listen_durable() asks again.
+	 */
+	uint64_t after;
 };
 
 /**
@@ -77,7 +84,9 @@ struct listen_config {
 	size_t max_body;	  /* largest body accepted, in bytes */
 	const char *const *paths; /* accepted paths, NULL-terminated */
 	listen_handler_fn handler; /* required */
-	void *arg;		   /* passed to handler */
+	void *arg;		   /* passed to handler and durable */
+	/* Whether replies with after = gen may go; NULL: they all may. */
+	int (*durable)(void *arg, uint64_t gen);
 };
 
 /**
@@ -90,6 +99,12 @@ struct listen_config {
  */
 struct listener *listen_start(uv_loop_t *loop, const struct listen_config *cfg,
 			      char **cause);
+
+/**
+ * What durable() answers may have changed: send the held replies it now
+ * allows.
+ */
+void listen_durable(struct listener *l);
 
 /** The port the listener is bound to. */
 int listen_port(const struct listener *l);

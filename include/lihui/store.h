@@ -46,14 +46,32 @@ void store_rollback(struct store *s);
 /**
  * Group commit. With batching on, each unit of work is a savepoint inside
  * one outer transaction, which store_flush() commits: every unit is still
- * atomic, and all of them become durable together at the next flush. The
- * daemon flushes once per loop iteration, before it delivers any reply, so
- * under load one commit (and one fsync) covers many commands. Off by
- * default: each store_commit() then commits by itself.
+ * atomic, and the batch survives a crash of the process from then on. It
+ * survives a power loss only once the WAL file is synced, which the
+ * daemon does off the loop (commit.c): store_sync_begin() names the file
+ * and the batch a sync covers, store_sync_end() records that it is done.
+ * Until its batch is durable nothing of a command may reach anyone:
+ * store_outbox_due() hands out only rows of durable batches, and a reply
+ * that acknowledges a command waits until store_durable() says so for the
+ * store_generation() taken when the command was done. Off by default:
+ * each store_commit() then commits by itself and counts as durable.
  */
 void store_set_batching(struct store *s, int on);
 /** Commit the outer transaction of a batch, if one is open. */
 int store_flush(struct store *s, char **cause);
+/** The batch that holds every change made so far (0: nothing to wait for). */
+uint64_t store_generation(const struct store *s);
+/** Whether batch gen (from store_generation()) is durable. */
+int store_durable(const struct store *s, uint64_t gen);
+/**
+ * Committed batches wait to become durable: returns 1 with the file to
+ * fdatasync() in *fd and the newest batch that covers in *gen; call
+ * store_sync_end(s, *gen) once it succeeded. 0 when nothing waits (or a
+ * sync is in progress), -1 and *cause on failure. Where the WAL file
+ * cannot be opened, the store falls back to an fsync inside each commit.
+ */
+int store_sync_begin(struct store *s, int *fd, uint64_t *gen, char **cause);
+void store_sync_end(struct store *s, uint64_t gen);
 
 /*
  * Channels: one row per chat channel lihui has seen, with its settings.
@@ -248,6 +266,8 @@ enum outbox_kind {
 	OUTBOX_CHANNEL,	  /* a post in channel_key */
 	OUTBOX_EPHEMERAL, /* seen only by user in channel_key */
 	OUTBOX_DIRECT,	  /* a direct message to user */
+	OUTBOX_EDIT,	  /* new text for the post another row made */
+	OUTBOX_REACTION,  /* text: an emoji name to put on post_id */
 };
 enum outbox_state { OUTBOX_PENDING, OUTBOX_SENT, OUTBOX_FAILED };
 
@@ -260,16 +280,35 @@ struct outbox_msg {
 	int attempts;
 	int64_t next_attempt_at;
 	int state; /* enum outbox_state */
+	/*
+	 * EDIT: the platform's id of the post to change, NULL when the row
+	 * that made it failed (the edit cannot be made); REACTION: the post
+	 * to react to. NULL for the other kinds.
+	 */
+	char *post_id;
 };
 void outbox_msg_list_free(struct outbox_msg *m, size_t n);
 
+/** A post of kind CHANNEL, EPHEMERAL (user set) or DIRECT (user set). */
 int store_outbox_add(struct store *s, int kind, const char *channel_key,
 		     const char *user, const char *text, int64_t now,
 		     int64_t *id, char **cause);
 /**
+ * Replace the text of the post that row ref (a CHANNEL or DIRECT post)
+ * made. The edit is due once ref is no longer pending; edits of one
+ * channel's posts leave in the order they were queued.
+ */
+int store_outbox_add_edit(struct store *s, int64_t ref, const char *text,
+			  int64_t now, int64_t *id, char **cause);
+/** Put emoji (a name, without colons) on the platform's post post_id. */
+int store_outbox_add_reaction(struct store *s, const char *channel_key,
+			      const char *post_id, const char *emoji,
+			      int64_t now, int64_t *id, char **cause);
+/**
  * Up to limit pending messages due at now, oldest first. A message is due
  * only when no older message to the same destination (kind, channel and
  * user) is still pending, so each destination gets its posts in order.
+ * With batching on, only messages of durable batches are due.
  */
 int store_outbox_due(struct store *s, int64_t now, size_t limit,
 		     struct outbox_msg **out, size_t *n, char **cause);

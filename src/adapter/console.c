@@ -317,10 +317,20 @@ console_send(struct adapter *a, const struct outbox_msg *m,
 {
 	struct console *c = console_downcast(a);
 	const char *user = m->user != NULL ? m->user : "?";
+	const char *target = m->post_id != NULL ? m->post_id : "?";
+	char post_id[32];
 	int rc;
 
 	(void)cause;
 	switch (m->kind) {
+	case OUTBOX_EDIT:
+		rc = printf("[#%s] %s edited post %s:\n%s\n\n", m->channel_key,
+			    c->bot_name, target, m->text);
+		break;
+	case OUTBOX_REACTION:
+		rc = printf("[#%s] %s reacted :%s: to post %s\n\n",
+			    m->channel_key, c->bot_name, m->text, target);
+		break;
 	case OUTBOX_EPHEMERAL:
 		rc = printf("[#%s] %s (only @%s sees this):\n%s\n\n",
 			    m->channel_key, c->bot_name, user, m->text);
@@ -339,7 +349,12 @@ console_send(struct adapter *a, const struct outbox_msg *m,
 		     "cannot write to standard output");
 		return 0;
 	}
-	done(done_arg, m->id, SEND_OK, NULL, 0, NULL);
+	/* The console's post ids, so that edits can name their post. */
+	snprintf(post_id, sizeof post_id, "console-%lld", (long long)m->id);
+	done(done_arg, m->id, SEND_OK,
+	     m->kind == OUTBOX_EDIT || m->kind == OUTBOX_REACTION ? NULL
+								  : post_id,
+	     0, NULL);
 	return 0;
 }
 

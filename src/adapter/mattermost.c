@@ -26,11 +26,16 @@
  *     and the request is
  *     answered at once with 200 and the empty JSON reply "{}", which shows
  *     nothing: lihui's replies come through the outbox as posts by the bot.
+ *     That answer tells the user the command was taken, so it waits until
+ *     the store's batch holding the command is durable (adapter_sink's
+ *     generation and durable; ops->durable asks the listener again).
  *   send: one outbox row becomes one or two REST calls:
  *	OUTBOX_CHANNEL	 POST /api/v4/posts
  *	OUTBOX_EPHEMERAL POST /api/v4/posts/ephemeral; on 403 (a bot usually
  *			 lacks that permission) the text goes as a DM instead
  *	OUTBOX_DIRECT	 POST /api/v4/channels/direct, then /api/v4/posts
+ *	OUTBOX_EDIT	 PUT /api/v4/posts/{id}/patch with the new message
+ *	OUTBOX_REACTION	 POST /api/v4/reactions (the bot, the post, the emoji)
  *     Each post carries pending_post_id "lihui-<bot id>-<row id>", stable
  *     across retries, so the server drops a retry of a post it already
  *     made. Answers map to the outbox's results: 2xx SEND_OK (with the post
@@ -62,6 +67,7 @@
 #include "lihui/log.h"
 #include "lihui/xmalloc.h"
 
+#include "mm-api.h"
 #include "mm-cache.h"
 #include "mm-event.h"
 #include "mm-rest.h"
@@ -82,6 +88,8 @@ enum mm_stage {
 	MM_STAGE_POST,	    /* POST /api/v4/posts */
 	MM_STAGE_EPHEMERAL, /* POST /api/v4/posts/ephemeral */
 	MM_STAGE_DIRECT,    /* POST /api/v4/channels/direct */
+	MM_STAGE_EDIT,	    /* PUT /api/v4/posts/{id}/patch */
+	MM_STAGE_REACTION,  /* POST /api/v4/reactions */
 };
 
 struct mm {
@@ -105,6 +113,7 @@ struct mm {
 	struct mm_ws *ws;
 	uint64_t lost_sessions;
 	struct mm_cache *cache;
+	struct mm_api *api; /* made at the first resync */
 	size_t resyncs_pending;
 	/* Post ids handled lately: a post seen live and by a resync once. */
 	char recent[MM_RECENT_POSTS][MM_ID_MAX + 1];
@@ -136,6 +145,7 @@ struct mm_send {
 	enum mm_stage stage;
 	char *channel_id;
 	char *user_id;
+	char *post_id; /* EDIT, REACTION: the post */
 	char *text;
 	adapter_send_done_fn done;
 	void *done_arg;
@@ -494,8 +504,28 @@ mm_command(void *arg, const struct listen_request *req,
 	reply->status = 200;
 	reply->content_type = "application/json";
 	reply->body = xstrdup("{}");
+	/* The answer says the command was taken: not before it is on disk. */
+	if (m->sink.generation != NULL)
+		reply->after = m->sink.generation(m->sink.arg);
 out:
 	form_release(&f);
+}
+
+static int
+mm_listen_durable(void *arg, uint64_t gen)
+{
+	struct mm *m = arg;
+
+	return m->sink.durable == NULL || m->sink.durable(m->sink.arg, gen);
+}
+
+static void
+mm_durable(struct adapter *a)
+{
+	struct mm *m = mm_downcast(a);
+
+	if (m->listener != NULL && !m->closing)
+		listen_durable(m->listener);
 }
 
 /* Whether text names @name as a word (not @namesake). */
@@ -609,25 +639,174 @@ mm_posted(void *arg, const struct mm_msg *msg)
 	mm_post_handle(m, msg);
 }
 
-/* One resync request: the channel and where its gap starts. */
+/*
+ * One resync: the channel and where its gap starts; once the server
+ * answered, the posts to hand on (in order) while the users and the
+ * channel they need are looked up.
+ */
 struct mm_resync {
 	struct mm *m;
 	char *channel_id;
 	int64_t since;
+	struct mm_msg *posts;
+	size_t n;
+	size_t waiting; /* lookups not ended, plus one while starting them */
 };
+
+static void
+mm_resync_free(struct mm_resync *r)
+{
+	mm_msg_list_free(r->posts, r->n);
+	free(r->channel_id);
+	free(r);
+}
+
+/*
+ * The lookups ended (or were never needed): hand the posts on, with the
+ * names and channel types the cache has now. Without them a post keeps
+ * its user id as the name and an unknown channel type, as before.
+ */
+static void
+mm_resync_finish(struct mm_resync *r)
+{
+	struct mm *m = r->m;
+	struct mm_channel_seen *ch;
+	const char *name;
+	size_t i;
+
+	m->resyncs_pending--;
+	if (m->closing) {
+		mm_resync_free(r);
+		return;
+	}
+	for (i = 0; i < r->n; i++) {
+		/* Looked up again each time: handling may add channels. */
+		ch = mm_cache_channel_find(m->cache, r->posts[i].channel_id);
+		if (ch != NULL) {
+			free(r->posts[i].channel_type);
+			r->posts[i].channel_type = xstrdup(ch->type);
+			if (ch->name != NULL) {
+				free(r->posts[i].channel_name);
+				r->posts[i].channel_name = xstrdup(ch->name);
+			}
+		}
+		name = mm_cache_user(m->cache, r->posts[i].user_id);
+		if (name != NULL) {
+			free(r->posts[i].sender_name);
+			r->posts[i].sender_name = xstrdup(name);
+		}
+		mm_post_handle(m, &r->posts[i]);
+	}
+	if (r->n > 0)
+		log_info("resync of channel %s: %zu missed posts handled",
+			 r->channel_id, r->n);
+	mm_resync_free(r);
+}
+
+static void
+mm_resync_step(struct mm_resync *r)
+{
+	if (--r->waiting == 0)
+		mm_resync_finish(r);
+}
+
+static void
+mm_resync_users_done(void *arg, size_t found, size_t not_found, size_t failed,
+		     const char *error)
+{
+	struct mm_resync *r = arg;
+
+	(void)found;
+	if (!r->m->closing && failed > 0)
+		log_warn("resync of channel %s: %zu users not looked up (%s); "
+			 "their ids stand for their names",
+			 r->channel_id, failed, error);
+	if (!r->m->closing && not_found > 0)
+		log_warn("resync of channel %s: the server does not know %zu "
+			 "users; their ids stand for their names",
+			 r->channel_id, not_found);
+	mm_resync_step(r);
+}
+
+static void
+mm_resync_channel_done(void *arg, enum mm_api_result result,
+		       const struct mm_api_channel *channel, const char *error)
+{
+	struct mm_resync *r = arg;
+
+	(void)channel;
+	if (!r->m->closing && result != MM_API_FOUND)
+		log_warn("resync of channel %s: the channel's type is not "
+			 "known: %s",
+			 r->channel_id,
+			 result == MM_API_ERROR ? error : "not found");
+	mm_resync_step(r);
+}
+
+/* The lookups for the users and the channel the cache lacks, if any. */
+static void
+mm_resync_lookup(struct mm_resync *r)
+{
+	struct mm *m = r->m;
+	struct mm_channel_seen *ch;
+	struct mm_api_channel info;
+	const char **ids = xcalloc(r->n + 1, sizeof *ids);
+	const char *uid;
+	char *cause = NULL;
+	size_t n_ids = 0, i, j;
+	int rc;
+
+	r->waiting = 1;
+	for (i = 0; i < r->n; i++) {
+		uid = r->posts[i].user_id;
+		if (!mm_api_id_valid(uid) ||
+		    (m->bot_id != NULL && strcmp(uid, m->bot_id) == 0) ||
+		    mm_cache_user(m->cache, uid) != NULL)
+			continue;
+		for (j = 0; j < n_ids && strcmp(ids[j], uid) != 0; j++)
+			;
+		if (j == n_ids && n_ids < MM_API_BATCH_MAX)
+			ids[n_ids++] = uid;
+	}
+	if (n_ids > 0) {
+		rc = mm_api_users(m->api, ids, n_ids, mm_resync_users_done, r,
+				  &cause);
+		if (rc == 0)
+			r->waiting++;
+		else if (rc < 0) {
+			log_warn("resync of channel %s: cannot look up %zu "
+				 "users: %s; their ids stand for their names",
+				 r->channel_id, n_ids, cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+	free(ids);
+	ch = mm_cache_channel_find(m->cache, r->channel_id);
+	if (r->n > 0 && (ch == NULL || ch->type[0] == '\0')) {
+		rc = mm_api_channel(m->api, r->channel_id, &info,
+				    mm_resync_channel_done, r, &cause);
+		if (rc == 0)
+			r->waiting++;
+		else if (rc < 0) {
+			log_warn("resync of channel %s: cannot look the "
+				 "channel up: %s",
+				 r->channel_id, cause);
+			free(cause);
+		}
+	}
+	mm_resync_step(r);
+}
 
 static void
 mm_resync_done(void *arg, const struct http_response *resp)
 {
 	struct mm_resync *r = arg;
 	struct mm *m = r->m;
-	struct mm_channel_seen *ch;
 	struct mm_msg *posts = NULL;
-	const char *name;
 	char *cause = NULL;
-	size_t n = 0, i, handled = 0;
+	size_t n = 0, i;
 
-	m->resyncs_pending--;
 	if (m->closing)
 		goto out;
 	if (resp->status != 200) {
@@ -643,32 +822,32 @@ mm_resync_done(void *arg, const struct http_response *resp)
 		free(cause);
 		goto out;
 	}
-	ch = mm_cache_channel(m->cache, r->channel_id);
+	/*
+	 * The posts to hand on, oldest first. They count as handled from
+	 * now on, so that one arriving live during the lookups is not
+	 * handled twice.
+	 */
+	r->posts = xcalloc(n + 1, sizeof *r->posts);
 	for (i = 0; i < n; i++) {
 		/* "since" also returns older posts edited in the gap. */
 		if (posts[i].create_at <= r->since ||
-		    mm_recent_has(m, posts[i].post_id))
+		    mm_recent_has(m, posts[i].post_id)) {
+			mm_msg_release(&posts[i]);
 			continue;
+		}
 		mm_recent_add(m, posts[i].post_id);
-		if (ch != NULL) {
-			free(posts[i].channel_type);
-			posts[i].channel_type = xstrdup(ch->type);
-		}
-		name = mm_cache_user(m->cache, posts[i].user_id);
-		if (name != NULL) {
-			free(posts[i].sender_name);
-			posts[i].sender_name = xstrdup(name);
-		}
-		mm_post_handle(m, &posts[i]);
-		handled++;
+		r->posts[r->n++] = posts[i];
 	}
-	if (handled > 0)
-		log_info("resync of channel %s: %zu missed posts handled",
-			 r->channel_id, handled);
-	mm_msg_list_free(posts, n);
+	free(posts); /* its strings moved to r->posts or were released */
+	if (m->api == NULL) {
+		mm_resync_finish(r);
+		return;
+	}
+	mm_resync_lookup(r);
+	return;
 out:
-	free(r->channel_id);
-	free(r);
+	m->resyncs_pending--;
+	mm_resync_free(r);
 }
 
 /*
@@ -677,8 +856,11 @@ out:
  * handled there; those not handled yet go through as if they had come as
  * events (posts edited in the gap are skipped, and a ring of recent post
  * ids keeps a post that also arrives live from being handled twice).
- * Channels lihui never saw a post in are not known to it and stay as
- * they are.
+ * Such posts carry only their author's id: the users the cache does not
+ * know are looked up first, in one request per channel, and the channel
+ * too when its type is not known; when a lookup fails the posts go
+ * through all the same, with the id for a name. Channels lihui never saw
+ * a post in are not known to it and stay as they are.
  */
 static void
 mm_lost(void *arg)
@@ -686,10 +868,14 @@ mm_lost(void *arg)
 	struct mm *m = arg;
 	struct mm_channel_seen *ch;
 	struct mm_resync *r;
+	struct mm_rest rest = { m->http,    m->url,	 m->auth,
+				m->ca_file, m->insecure, MM_API_MAX_RESPONSE };
 	char *path, *cause = NULL;
 	size_t i;
 
 	m->lost_sessions++;
+	if (m->api == NULL && m->http != NULL)
+		m->api = mm_api_new(&rest, m->cache);
 	for (i = 0; i < mm_cache_channels(m->cache); i++) {
 		ch = mm_cache_channel_at(m->cache, i);
 		if (ch->last_at <= 0)
@@ -826,6 +1012,7 @@ mm_start(struct adapter *a, char **cause)
 	lc.paths = paths;
 	lc.handler = mm_command;
 	lc.arg = m;
+	lc.durable = mm_listen_durable;
 	m->listener = listen_start(m->loop, &lc, cause);
 	if (m->listener == NULL)
 		return -1;
@@ -840,8 +1027,37 @@ mm_send_free(struct mm_send *s)
 {
 	free(s->channel_id);
 	free(s->user_id);
+	free(s->post_id);
 	free(s->text);
 	free(s);
+}
+
+/* Whether id looks like a Mattermost id: 26 of [a-z0-9]. */
+static int
+mm_id_ok(const char *id)
+{
+	size_t n;
+
+	for (n = 0; id[n] != '\0'; n++)
+		if (!((id[n] >= 'a' && id[n] <= 'z') ||
+		      (id[n] >= '0' && id[n] <= '9')))
+			return 0;
+	return n == 26;
+}
+
+/* Whether name is an emoji name Mattermost takes: 1-64 of [a-z0-9_+-]. */
+static int
+mm_emoji_ok(const char *name)
+{
+	size_t n;
+
+	for (n = 0; name[n] != '\0'; n++)
+		if (!((name[n] >= 'a' && name[n] <= 'z') ||
+		      (name[n] >= 'A' && name[n] <= 'Z') ||
+		      (name[n] >= '0' && name[n] <= '9') || name[n] == '_' ||
+		      name[n] == '+' || name[n] == '-'))
+			return 0;
+	return n >= 1 && n <= 64;
 }
 
 /* Report the end of s to the outbox and free it. */
@@ -867,6 +1083,21 @@ mm_send_call(struct mm_send *s, char **cause)
 
 	o = mm_json_check(json_object_new_object());
 	switch (s->stage) {
+	case MM_STAGE_EDIT:
+		mm_json_add_string(o, "message", s->text);
+		body = mm_json_take(o);
+		pending = xasprintf("/api/v4/posts/%s/patch", s->post_id);
+		rc =
+		    mm_request(m, "PUT", pending, body, mm_send_done, s, cause);
+		free(pending);
+		free(body);
+		return rc;
+	case MM_STAGE_REACTION:
+		path = "/api/v4/reactions";
+		mm_json_add_string(o, "user_id", m->bot_id);
+		mm_json_add_string(o, "post_id", s->post_id);
+		mm_json_add_string(o, "emoji_name", s->text);
+		break;
 	case MM_STAGE_EPHEMERAL:
 		path = "/api/v4/posts/ephemeral";
 		post = mm_json_check(json_object_new_object());
@@ -913,16 +1144,21 @@ mm_send_next(struct mm_send *s, enum mm_stage stage)
 	}
 }
 
+/* The request of a stage, for messages. */
 static const char *
 mm_stage_path(enum mm_stage stage)
 {
 	switch (stage) {
 	case MM_STAGE_EPHEMERAL:
-		return "/api/v4/posts/ephemeral";
+		return "POST /api/v4/posts/ephemeral";
 	case MM_STAGE_DIRECT:
-		return "/api/v4/channels/direct";
+		return "POST /api/v4/channels/direct";
+	case MM_STAGE_EDIT:
+		return "PUT /api/v4/posts/{id}/patch";
+	case MM_STAGE_REACTION:
+		return "POST /api/v4/reactions";
 	default:
-		return "/api/v4/posts";
+		return "POST /api/v4/posts";
 	}
 }
 
@@ -944,8 +1180,8 @@ mm_send_done(void *arg, const struct http_response *resp)
 		return;
 	}
 	if (resp->status == 429 || resp->status >= 500) {
-		error = xasprintf("POST %s answered %ld",
-				  mm_stage_path(s->stage), resp->status);
+		error = xasprintf("%s answered %ld", mm_stage_path(s->stage),
+				  resp->status);
 		mm_send_end(s, SEND_RETRY, NULL,
 			    resp->retry_after > 0 ? resp->retry_after : 0,
 			    error);
@@ -963,9 +1199,9 @@ mm_send_done(void *arg, const struct http_response *resp)
 	if (resp->status < 200 || resp->status > 299) {
 		why = mm_json_word(o, "id", MM_ERROR_SHOWN);
 		error =
-		    xasprintf("POST %s answered %ld%s%s",
-			      mm_stage_path(s->stage), resp->status,
-			      why != NULL ? ": " : "", why != NULL ? why : "");
+		    xasprintf("%s answered %ld%s%s", mm_stage_path(s->stage),
+			      resp->status, why != NULL ? ": " : "",
+			      why != NULL ? why : "");
 		json_object_put(o);
 		mm_send_end(s, SEND_FAILED, NULL, 0, error);
 		free(why);
@@ -1016,13 +1252,32 @@ mm_send(struct adapter *a, const struct outbox_msg *msg,
 	case OUTBOX_DIRECT:
 		stage = MM_STAGE_DIRECT;
 		break;
+	case OUTBOX_EDIT:
+		stage = MM_STAGE_EDIT;
+		break;
+	case OUTBOX_REACTION:
+		stage = MM_STAGE_REACTION;
+		break;
 	default:
 		done(done_arg, msg->id, SEND_FAILED, NULL, 0,
 		     "unknown message kind");
 		return 0;
 	}
-	if (stage != MM_STAGE_POST &&
-	    (msg->user == NULL || *msg->user == '\0')) {
+	if (stage == MM_STAGE_EDIT || stage == MM_STAGE_REACTION) {
+		/* The post id goes into a URL or names another's post. */
+		if (msg->post_id == NULL || !mm_id_ok(msg->post_id)) {
+			done(done_arg, msg->id, SEND_FAILED, NULL, 0,
+			     "no valid post id to edit or react to");
+			return 0;
+		}
+		if (stage == MM_STAGE_REACTION &&
+		    (msg->text == NULL || !mm_emoji_ok(msg->text))) {
+			done(done_arg, msg->id, SEND_FAILED, NULL, 0,
+			     "not an emoji name");
+			return 0;
+		}
+	} else if (stage != MM_STAGE_POST &&
+		   (msg->user == NULL || *msg->user == '\0')) {
 		done(done_arg, msg->id, SEND_FAILED, NULL, 0,
 		     "message for one user without a user id");
 		return 0;
@@ -1035,6 +1290,8 @@ mm_send(struct adapter *a, const struct outbox_msg *msg,
 	    xstrdup(msg->channel_key != NULL ? msg->channel_key : "");
 	if (msg->user != NULL)
 		s->user_id = xstrdup(msg->user);
+	if (msg->post_id != NULL)
+		s->post_id = xstrdup(msg->post_id);
 	s->text = xstrdup(msg->text != NULL ? msg->text : "");
 	s->done = done;
 	s->done_arg = done_arg;
@@ -1118,6 +1375,7 @@ mm_free(struct adapter *a)
 
 	http_client_free(m->http);
 	mm_ws_free(m->ws);
+	mm_api_free(m->api);
 	mm_cache_free(m->cache);
 	free(m->url);
 	free(m->auth);
@@ -1145,6 +1403,7 @@ const struct adapter_ops adapter_mattermost = {
 	.start = mm_start,
 	.send = mm_send,
 	.ready = mm_ready,
+	.durable = mm_durable,
 	.stop = mm_stop,
 	.close = mm_close,
 	.free = mm_free,

@@ -3,12 +3,18 @@
  * mm-cache.c: the Mattermost adapter's user and channel memory (see
  * mm-cache.h).
  *
- * Two open-addressing hash tables keyed by id (FNV-1a, linear probing,
- * power-of-two sizes kept at most half full, no deletion). Channels also
- * sit in an array so a resync can walk them. Lookups happen for every
- * posted event, so they must stay O(1).
+ * Four open-addressing hash tables (FNV-1a, linear probing, power-of-two
+ * sizes kept at most half full, no deletion): user names by id, user ids
+ * by name, channel indexes by id and channel ids by "<length of the team
+ * name>:<team name>/<channel name>" (the length keeps any two pairs
+ * apart). Channels also sit in an array so a resync can walk them.
+ * Lookups happen for every posted event, so they must stay O(1). A
+ * renamed user or channel leaves its old name behind in a by-name table:
+ * a by-name lookup checks that the name still holds, so a stale entry
+ * only takes room.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +35,10 @@ struct mm_table {
 };
 
 struct mm_cache {
-	struct mm_table users;
-	struct mm_table channel_index;
+	struct mm_table users;	       /* id -> name */
+	struct mm_table user_ids;      /* name -> id */
+	struct mm_table channel_index; /* id -> index + 1 */
+	struct mm_table channel_names; /* team and channel name -> id */
 	struct mm_channel_seen *channels;
 	size_t n_channels, channels_cap;
 	int full_logged;
@@ -122,17 +130,28 @@ mm_cache_new(void)
 	struct mm_cache *c = xcalloc(1, sizeof *c);
 
 	mm_table_init(&c->users);
+	mm_table_init(&c->user_ids);
 	mm_table_init(&c->channel_index);
+	mm_table_init(&c->channel_names);
 	return c;
 }
 
 void
 mm_cache_free(struct mm_cache *c)
 {
+	size_t i;
+
 	if (c == NULL)
 		return;
 	mm_table_free(&c->users, 1);
+	mm_table_free(&c->user_ids, 1);
 	mm_table_free(&c->channel_index, 0);
+	mm_table_free(&c->channel_names, 1);
+	for (i = 0; i < c->n_channels; i++) {
+		free(c->channels[i].name);
+		free(c->channels[i].team_id);
+		free(c->channels[i].display_name);
+	}
 	free(c->channels);
 	free(c);
 }
@@ -147,6 +166,23 @@ mm_cache_full(struct mm_cache *c)
 	c->full_logged = 1;
 }
 
+/* Map key to a copy of value in t (a table of strings). */
+static void
+mm_table_set_string(struct mm_cache *c, struct mm_table *t, const char *key,
+		    const char *value)
+{
+	struct mm_slot *s = mm_table_claim(t, key);
+
+	if (s == NULL) {
+		mm_cache_full(c);
+		return;
+	}
+	if (s->value != NULL && strcmp(s->value, value) == 0)
+		return;
+	free(s->value);
+	s->value = xstrdup(value);
+}
+
 void
 mm_cache_set_user(struct mm_cache *c, const char *id, const char *name)
 {
@@ -159,16 +195,28 @@ mm_cache_set_user(struct mm_cache *c, const char *id, const char *name)
 		mm_cache_full(c);
 		return;
 	}
-	if (s->value != NULL && strcmp(s->value, name) == 0)
-		return;
-	free(s->value);
-	s->value = xstrdup(name);
+	if (s->value == NULL || strcmp(s->value, name) != 0) {
+		free(s->value);
+		s->value = xstrdup(name);
+	}
+	mm_table_set_string(c, &c->user_ids, name, id);
 }
 
 const char *
 mm_cache_user(const struct mm_cache *c, const char *id)
 {
 	return mm_table_slot(&c->users, id)->value;
+}
+
+const char *
+mm_cache_user_id(const struct mm_cache *c, const char *name)
+{
+	const char *id = mm_table_slot(&c->user_ids, name)->value, *now;
+
+	if (id == NULL)
+		return NULL;
+	now = mm_cache_user(c, id);
+	return now != NULL && strcmp(now, name) == 0 ? id : NULL;
 }
 
 struct mm_channel_seen *
@@ -193,6 +241,79 @@ mm_cache_channel(struct mm_cache *c, const char *id)
 	ch->id = s->key;
 	s->value = (void *)(uintptr_t)c->n_channels;
 	return ch;
+}
+
+struct mm_channel_seen *
+mm_cache_channel_find(const struct mm_cache *c, const char *id)
+{
+	const struct mm_slot *s = mm_table_slot(&c->channel_index, id);
+
+	if (s->value == NULL)
+		return NULL;
+	return &c->channels[(size_t)(uintptr_t)s->value - 1];
+}
+
+/* Replace *field with a copy of value. */
+static void
+mm_replace(char **field, const char *value)
+{
+	if (*field != NULL && strcmp(*field, value) == 0)
+		return;
+	free(*field);
+	*field = xstrdup(value);
+}
+
+struct mm_channel_seen *
+mm_cache_set_channel(struct mm_cache *c, const char *id, const char *type,
+		     const char *name, const char *team_id,
+		     const char *display_name)
+{
+	struct mm_channel_seen *ch = mm_cache_channel(c, id);
+
+	if (ch == NULL)
+		return NULL;
+	if (strlen(type) < sizeof ch->type)
+		snprintf(ch->type, sizeof ch->type, "%s", type);
+	mm_replace(&ch->name, name);
+	mm_replace(&ch->team_id, team_id);
+	mm_replace(&ch->display_name, display_name);
+	return ch;
+}
+
+static char *
+mm_channel_key(const char *team_name, const char *name)
+{
+	return xasprintf("%zu:%s/%s", strlen(team_name), team_name, name);
+}
+
+void
+mm_cache_set_channel_name(struct mm_cache *c, const char *team_name,
+			  const char *name, const char *id)
+{
+	char *key;
+
+	if (*team_name == '\0' || *name == '\0' || *id == '\0')
+		return;
+	key = mm_channel_key(team_name, name);
+	mm_table_set_string(c, &c->channel_names, key, id);
+	free(key);
+}
+
+const char *
+mm_cache_channel_by_name(const struct mm_cache *c, const char *team_name,
+			 const char *name)
+{
+	char *key = mm_channel_key(team_name, name);
+	const char *id = mm_table_slot(&c->channel_names, key)->value;
+	const struct mm_channel_seen *ch;
+
+	free(key);
+	if (id == NULL)
+		return NULL;
+	ch = mm_cache_channel_find(c, id);
+	if (ch == NULL || ch->name == NULL || strcmp(ch->name, name) != 0)
+		return NULL;
+	return id;
 }
 
 size_t

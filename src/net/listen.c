@@ -88,6 +88,8 @@ struct listener {
 	char **paths; /* NULL-terminated copies */
 	listen_handler_fn handler;
 	void *arg;
+	int (*durable)(void *arg, uint64_t gen);
+	struct listen_session *held; /* replies waiting for durable() */
 
 	uv_timer_t stop_timer;
 	uint64_t stop_started;
@@ -113,6 +115,13 @@ struct listen_session {
 	char *reply_type;
 	char *reply_body;
 	size_t reply_len;
+	uint64_t after; /* see listen_reply.after */
+
+	/* On l->held while the reply waits for durable(). */
+	struct listener *l;
+	struct lws *wsi;
+	struct listen_session *held_prev, *held_next;
+	int is_held;
 };
 
 static int listen_callback(struct lws *wsi, enum lws_callback_reasons reason,
@@ -172,6 +181,7 @@ listen_start(uv_loop_t *loop, const struct listen_config *cfg, char **cause)
 	l->max_body = cfg->max_body;
 	l->handler = cfg->handler;
 	l->arg = cfg->arg;
+	l->durable = cfg->durable;
 	for (n = 0; cfg->paths[n] != NULL; n++)
 		;
 	l->paths = xcalloc(n + 1, sizeof *l->paths);
@@ -330,10 +340,26 @@ listen_free(struct listener *l)
 	free(l);
 }
 
+static void
+listen_unhold(struct listen_session *s)
+{
+	if (!s->is_held)
+		return;
+	if (s->held_prev != NULL)
+		s->held_prev->held_next = s->held_next;
+	else
+		s->l->held = s->held_next;
+	if (s->held_next != NULL)
+		s->held_next->held_prev = s->held_prev;
+	s->held_prev = s->held_next = NULL;
+	s->is_held = 0;
+}
+
 /* Free what a session holds; safe to call twice. */
 static void
 listen_session_release(struct listen_session *s)
 {
+	listen_unhold(s);
 	free(s->path);
 	free(s->query);
 	free(s->content_type);
@@ -604,8 +630,23 @@ listen_dispatch(struct listener *l, struct lws *wsi, struct listen_session *s)
 	s->reply_type = xstrdup(reply.content_type);
 	s->reply_body = reply.body;
 	s->reply_len = reply.body != NULL ? strlen(reply.body) : 0;
+	s->after = reply.after;
 	s->state = LISTEN_HEADERS;
 	lws_callback_on_writable(wsi);
+}
+
+void
+listen_durable(struct listener *l)
+{
+	struct listen_session *s, *next;
+
+	for (s = l->held; s != NULL; s = next) {
+		next = s->held_next;
+		if (l->durable(l->arg, s->after)) {
+			listen_unhold(s);
+			lws_callback_on_writable(s->wsi);
+		}
+	}
 }
 
 /* Whether s can go into a header value: short, printable ASCII only. */
@@ -628,10 +669,26 @@ listen_writeable(struct lws *wsi, struct listen_session *s)
 	unsigned char *start = &hdr[LWS_PRE], *p = start;
 	unsigned char *end = &hdr[sizeof hdr - 1];
 	unsigned char *out;
+	struct listener *l;
 	int n;
 
 	switch (s->state) {
 	case LISTEN_HEADERS:
+		l = lws_context_user(lws_get_context(wsi));
+		if (s->after != 0 && l->durable != NULL &&
+		    !l->durable(l->arg, s->after)) {
+			/* listen_durable() asks for WRITEABLE again. */
+			if (!s->is_held) {
+				s->l = l;
+				s->wsi = wsi;
+				s->held_next = l->held;
+				if (l->held != NULL)
+					l->held->held_prev = s;
+				l->held = s;
+				s->is_held = 1;
+			}
+			return 0;
+		}
 		if (lws_add_http_common_headers(wsi, (unsigned int)s->status,
 						s->reply_type, s->reply_len, &p,
 						end) != 0)

@@ -77,6 +77,9 @@ enum store_stmt_id {
 	STMT_OUTBOX_FAILED,
 	STMT_OUTBOX_RETRY,
 	STMT_OUTBOX_BACKLOG,
+	STMT_OUTBOX_LAST,
+	STMT_OUTBOX_ADD_EDIT,
+	STMT_OUTBOX_ADD_REACTION,
 
 	STMT_COUNT
 };
@@ -86,6 +89,20 @@ struct store {
 	char *path;
 	int version;  /* user_version after the migrations at open */
 	int batching; /* group commit: units are savepoints (store.h) */
+	/*
+	 * Durability of batches (store.h, "Group commit"): the number of
+	 * batches committed and of those known to be on disk, the newest
+	 * outbox row of each, and the WAL file's descriptor for syncing it
+	 * (-1 until first needed; -2 when it cannot be had, see
+	 * store_sync_begin).
+	 */
+	uint64_t written;
+	uint64_t durable;
+	uint64_t syncing; /* the batch a sync in progress covers; 0: none */
+	int64_t written_outbox;
+	int64_t syncing_outbox;
+	int64_t durable_outbox;
+	int wal_fd;
 	/* The statement cache: stmt[id] was prepared from sql[id]. */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	const char *sql[STMT_COUNT];

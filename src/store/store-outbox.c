@@ -25,8 +25,12 @@ static int outbox_list(struct store *s, sqlite3_stmt *st,
 static int outbox_changed(struct store *s, int64_t id, const char *what,
 			  char **cause);
 
+/* Read from "outbox AS o"; the last one is an edit's post to change. */
 #define OUTBOX_COLUMNS                                                         \
-	"id, kind, channel_key, user, text, attempts, next_attempt_at, state"
+	"o.id, o.kind, o.channel_key, o.user, o.text, o.attempts, "            \
+	"o.next_attempt_at, o.state, "                                         \
+	"COALESCE(o.target_post, "                                             \
+	"  (SELECT r.post_id FROM outbox AS r WHERE r.id = o.ref))"
 
 void
 outbox_msg_list_free(struct outbox_msg *m, size_t n)
@@ -37,6 +41,7 @@ outbox_msg_list_free(struct outbox_msg *m, size_t n)
 		free(m[i].channel_key);
 		free(m[i].user);
 		free(m[i].text);
+		free(m[i].post_id);
 	}
 	free(m);
 }
@@ -75,6 +80,71 @@ store_outbox_add(struct store *s, int kind, const char *channel_key,
 }
 
 int
+store_outbox_add_edit(struct store *s, int64_t ref, const char *text,
+		      int64_t now, int64_t *id, char **cause)
+{
+	static const char what[] = "cannot queue edit";
+	sqlite3_stmt *st;
+
+	/* The edit goes where the post went; only a post can be edited. */
+	st = store_stmt(s, STMT_OUTBOX_ADD_EDIT,
+			"INSERT INTO outbox (kind, channel_key, text, ref, "
+			"state, attempts, next_attempt_at, created_at) "
+			"SELECT ?1, channel_key, ?2, id, 0, 0, ?3, ?3 "
+			"FROM outbox WHERE id = ?4 AND kind IN (?5, ?6)",
+			cause);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int(st, 1, OUTBOX_EDIT) != SQLITE_OK ||
+	    store_bind_text(st, 2, text) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, ref) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 5, OUTBOX_CHANNEL) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 6, OUTBOX_DIRECT) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, st, what, cause);
+	sqlite3_reset(st);
+	if (sqlite3_changes(s->db) == 0)
+		return set_cause(
+		    cause, "%s: message %" PRId64 " is not a post lihui made",
+		    what, ref);
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_outbox_add_reaction(struct store *s, const char *channel_key,
+			  const char *post_id, const char *emoji, int64_t now,
+			  int64_t *id, char **cause)
+{
+	sqlite3_stmt *st;
+
+	if (post_id == NULL || *post_id == '\0' || emoji == NULL ||
+	    *emoji == '\0')
+		return set_cause(cause,
+				 "cannot queue reaction: no post or emoji");
+	st = store_stmt(s, STMT_OUTBOX_ADD_REACTION,
+			"INSERT INTO outbox (kind, channel_key, text, "
+			"target_post, state, attempts, next_attempt_at, "
+			"created_at) VALUES (?1, ?2, ?3, ?4, 0, 0, ?5, ?5)",
+			cause);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int(st, 1, OUTBOX_REACTION) != SQLITE_OK ||
+	    store_bind_text(st, 2, channel_key) != SQLITE_OK ||
+	    store_bind_text(st, 3, emoji) != SQLITE_OK ||
+	    store_bind_text(st, 4, post_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, now) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, st, "cannot queue reaction", cause);
+	sqlite3_reset(st);
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
 store_outbox_due(struct store *s, int64_t now, size_t limit,
 		 struct outbox_msg **out, size_t *n, char **cause)
 {
@@ -88,17 +158,23 @@ store_outbox_due(struct store *s, int64_t now, size_t limit,
 		limit = INT64_MAX;
 	st = store_stmt(s, STMT_OUTBOX_DUE,
 			"SELECT " OUTBOX_COLUMNS " FROM outbox AS o "
-			"WHERE state = 0 AND next_attempt_at <= ?1 "
+			"WHERE o.state = 0 AND o.next_attempt_at <= ?1 "
 			"AND NOT EXISTS (SELECT 1 FROM outbox AS p "
 			"  WHERE p.state = 0 AND p.kind = o.kind "
 			"  AND p.channel_key = o.channel_key "
 			"  AND p.user IS o.user AND p.id < o.id) "
-			"ORDER BY id LIMIT ?2",
+			"AND (o.ref IS NULL OR NOT EXISTS (SELECT 1 FROM "
+			"  outbox AS r WHERE r.id = o.ref AND r.state = 0)) "
+			"AND o.id <= ?3 "
+			"ORDER BY o.id LIMIT ?2",
 			cause);
 	if (st == NULL)
 		return -1;
 	if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit) != SQLITE_OK)
+	    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3,
+			       s->batching ? s->durable_outbox : INT64_MAX) !=
+		SQLITE_OK)
 		return store_fail(s, st, "cannot list due posts", cause);
 	return outbox_list(s, st, out, n, cause);
 }
@@ -112,8 +188,8 @@ store_outbox_since(struct store *s, int64_t after_id, struct outbox_msg **out,
 	*out = NULL;
 	*n = 0;
 	st = store_stmt(s, STMT_OUTBOX_SINCE,
-			"SELECT " OUTBOX_COLUMNS " FROM outbox "
-			"WHERE id > ?1 ORDER BY id",
+			"SELECT " OUTBOX_COLUMNS " FROM outbox AS o "
+			"WHERE o.id > ?1 ORDER BY o.id",
 			cause);
 	if (st == NULL)
 		return -1;
@@ -221,6 +297,7 @@ outbox_read(sqlite3_stmt *st, void *row)
 	m->attempts = sqlite3_column_int(st, 5);
 	m->next_attempt_at = sqlite3_column_int64(st, 6);
 	m->state = sqlite3_column_int(st, 7);
+	m->post_id = store_column_dup(st, 8);
 }
 
 static void

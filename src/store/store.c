@@ -56,10 +56,18 @@
  * store_begin() opens the outer transaction if none is open and a
  * savepoint "unit" inside it, store_commit() releases the savepoint and
  * store_rollback() rolls back to it, so each command stays atomic and an
- * error undoes only that command. store_flush(), called by main.c once per
- * loop round before any reply is delivered, commits the whole batch; with
- * batching the file runs synchronous=FULL, since one fsync per batch is
- * cheap and makes an acknowledged command survive a power loss as well.
+ * error undoes only that command. store_flush(), called once per loop
+ * round (commit.c), commits the whole batch without an fsync
+ * (synchronous=NORMAL). Batches are numbered: s->written counts the
+ * commits, s->durable the ones known to be on disk. commit.c fdatasync()s
+ * the WAL file on libuv's thread pool (store_sync_begin/end), so the loop
+ * never waits for the disk and one sync covers every batch committed
+ * while the previous one ran. The outbox's rows are gated on it: at each
+ * flush the newest outbox id is noted, and store_outbox_due() hands out
+ * rows only up to the newest id of a durable batch (outbox ids only grow:
+ * rows are never deleted, so a rolled-back id is never reused below it).
+ * A WAL file that cannot be opened falls back to synchronous=FULL, one
+ * fsync inside each commit.
  *
  * Errors. Every sqlite3 failure becomes -1 with a cause such as
  * "cannot add report: FOREIGN KEY constraint failed". Allocation failure in
@@ -70,20 +78,32 @@
  * and extend tests/unit/store/.
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lihui/log.h"
 #include "lihui/store.h"
 #include "lihui/xmalloc.h"
+
 #include "store-int.h"
 
 /* How long a statement waits for another connection's lock, in ms. */
 #define STORE_BUSY_TIMEOUT 5000
 /* Page size of a new database file, in bytes; see store_configure(). */
 #define STORE_PAGE_SIZE "1024"
+/*
+ * The page cache, in KiB (negative: a size, not a page count). SQLite's
+ * default of 2 MiB was the largest single item of the daemon's memory
+ * (tests/bench/bench-mm); lihui's hot pages (the newest rows of the
+ * outbox and of the current cycle) fit in far less, and the rest comes
+ * from the kernel's page cache at the cost of a pread.
+ */
+#define STORE_CACHE_KIB "-512"
 /*
  * WAL pages after which a commit checkpoints (4 MiB at STORE_PAGE_SIZE,
  * what SQLite's default 1000 is at 4 KiB pages): each checkpoint costs two
@@ -209,6 +229,15 @@ static const char *const migrations[] = {
 	 */
 	("CREATE INDEX outbox_pending_to"
 	 "  ON outbox (kind, channel_key, user, id) WHERE state = 0;"),
+
+	/*
+	 * 4: edits and reactions go through the outbox too. An edit (kind
+	 * OUTBOX_EDIT) names in ref the outbox row of the post it changes,
+	 * whose post_id is known only once that row was sent; a reaction
+	 * (OUTBOX_REACTION) names the platform's post in target_post.
+	 */
+	("ALTER TABLE outbox ADD COLUMN ref INTEGER REFERENCES outbox (id);"
+	 "ALTER TABLE outbox ADD COLUMN target_post TEXT;"),
 };
 
 #define STORE_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -252,6 +281,7 @@ store_open_at(const char *path, int version, char **cause)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
+	s->wal_fd = -1;
 	rc = sqlite3_open_v2(path, &s->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				 SQLITE_OPEN_NOMUTEX,
@@ -288,6 +318,8 @@ store_close(struct store *s)
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warn("cannot close database '%s': %s", s->path,
 			 sqlite3_errmsg(s->db));
+	if (s->wal_fd >= 0)
+		close(s->wal_fd);
 	free(s->path);
 	free(s);
 }
@@ -345,38 +377,145 @@ store_rollback(struct store *s)
 	free(cause);
 }
 
+/* The newest outbox row's id in *id (0 for none). */
+static int
+store_outbox_last(struct store *s, int64_t *id, char **cause)
+{
+	sqlite3_stmt *st;
+
+	st = store_stmt(s, STMT_OUTBOX_LAST, "SELECT max(id) FROM outbox",
+			cause);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, st, "cannot read the outbox", cause);
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
 void
 store_set_batching(struct store *s, int on)
 {
 	char *cause = NULL;
+	int64_t last = 0;
 
-	s->batching = on;
-	if (store_is_memory(s))
-		return;
-	/*
-	 * With one commit per batch, an fsync per commit is affordable: a
-	 * command the user was told about then survives a power loss too.
-	 */
-	if (store_open_exec(s,
-			    on ? "PRAGMA synchronous = FULL"
-			       : "PRAGMA synchronous = NORMAL",
-			    &cause) != 0) {
+	if (on && !s->batching && store_outbox_last(s, &last, &cause) != 0) {
+		/* Nothing is delivered until a flush has read it anew. */
 		log_warn("%s", cause);
 		free(cause);
 	}
+	s->batching = on;
+	s->written = s->durable = s->syncing = 0;
+	s->written_outbox = s->durable_outbox = last;
 }
 
 int
 store_flush(struct store *s, char **cause)
 {
+	int64_t last = s->written_outbox;
+	char *why = NULL;
+
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
+	if (s->batching && store_outbox_last(s, &last, &why) != 0) {
+		/* This batch's rows then wait for a later batch's number. */
+		log_warn("%s", why);
+		free(why);
+	}
 	if (store_exec(s, STMT_COMMIT, "COMMIT", "cannot commit batch",
-		       cause) == 0)
+		       cause) != 0) {
+		store_exec(s, STMT_ROLLBACK, "ROLLBACK",
+			   "cannot roll back batch", NULL);
+		return -1;
+	}
+	s->written++;
+	s->written_outbox = last;
+	/* Nothing to sync: no file, or each commit synced itself. */
+	if (store_is_memory(s) || s->wal_fd == -2) {
+		s->durable = s->written;
+		s->durable_outbox = s->written_outbox;
+	}
+	return 0;
+}
+
+uint64_t
+store_generation(const struct store *s)
+{
+	if (!s->batching)
 		return 0;
-	store_exec(s, STMT_ROLLBACK, "ROLLBACK", "cannot roll back batch",
-		   NULL);
-	return -1;
+	return s->written + (sqlite3_get_autocommit(s->db) ? 0 : 1);
+}
+
+int
+store_durable(const struct store *s, uint64_t gen)
+{
+	return !s->batching || gen <= s->durable;
+}
+
+/*
+ * The WAL file cannot be opened for syncing: let SQLite fsync inside
+ * every commit from now on, and sync what was committed so far with a
+ * checkpoint, which fsyncs the WAL and the database file.
+ */
+static int
+store_sync_fallback(struct store *s, const char *why, char **cause)
+{
+	char *err = NULL;
+
+	log_warn("%s: an fsync in each commit instead", why);
+	s->wal_fd = -2;
+	if (sqlite3_exec(s->db,
+			 "PRAGMA synchronous = FULL;"
+			 "PRAGMA wal_checkpoint(FULL)",
+			 NULL, NULL, &err) != SQLITE_OK) {
+		set_cause(cause, "cannot sync database '%s': %s", s->path,
+			  err != NULL ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	s->durable = s->written;
+	s->durable_outbox = s->written_outbox;
+	return 0;
+}
+
+int
+store_sync_begin(struct store *s, int *fd, uint64_t *gen, char **cause)
+{
+	char *path, *why;
+	int rc;
+
+	if (!s->batching || s->syncing != 0 || s->durable == s->written)
+		return 0;
+	if (s->wal_fd == -1) {
+		/* Any descriptor of the file will do: fsync is per file. */
+		path = xasprintf("%s-wal", s->path);
+		s->wal_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->wal_fd < 0) {
+			why = xasprintf("cannot open '%s' to sync it: %s", path,
+					strerror(errno));
+			rc = store_sync_fallback(s, why, cause);
+			free(why);
+			free(path);
+			return rc;
+		}
+		free(path);
+	}
+	s->syncing = s->written;
+	s->syncing_outbox = s->written_outbox;
+	*fd = s->wal_fd;
+	*gen = s->syncing;
+	return 1;
+}
+
+void
+store_sync_end(struct store *s, uint64_t gen)
+{
+	if (gen != s->syncing || gen == 0)
+		BUG("sync end for a batch that is not being synced");
+	s->durable = gen;
+	s->durable_outbox = s->syncing_outbox;
+	s->syncing = 0;
 }
 
 /* Whether s is a private in-memory (or temporary) database, not a file. */
@@ -440,6 +579,7 @@ store_configure(struct store *s, char **cause)
 	sqlite3_finalize(st);
 	return store_open_exec(s,
 			       "PRAGMA synchronous = NORMAL;"
+			       "PRAGMA cache_size = " STORE_CACHE_KIB ";"
 			       "PRAGMA wal_autocheckpoint = " STORE_CHECKPOINT,
 			       cause);
 }

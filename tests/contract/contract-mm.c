@@ -4,8 +4,13 @@
  * adapter makes, against the validating mock server that run-prism.sh
  * started (LIHUI_CONTRACT_URL), with lihui's own code: the adapter learns
  * who the bot is (GET /users/me), delivers a channel post, an ephemeral
- * post and a direct message (channels/direct + posts), and
- * --register-commands runs (team by name, command list, creations).
+ * post and a direct message (channels/direct + posts), the user and
+ * channel lookups run (users/{id}, users/ids, users/username/{name},
+ * channels/{id}, teams/name/{team}/channels/name/{name}), and
+ * --register-commands runs (team by name, command list, creations). A
+ * lookup passes when it was answered (the mock's made-up answer may fail
+ * lihui's checks of its content; what counts is that the request was
+ * valid).
  * run-prism.sh then fails the run on any request the spec rejects; this
  * program fails when a request did not get the answer it expects.
  *
@@ -19,13 +24,19 @@
 #include <uv.h>
 
 #include "lihui/adapter.h"
+#include "lihui/clock.h"
 #include "lihui/config.h"
+#include "lihui/http.h"
 #include "lihui/log.h"
 #include "lihui/module.h"
 #include "lihui/store.h"
 #include "lihui/xmalloc.h"
 
-#define WAIT_MS 20000
+#include "../../src/adapter/mm-api.h"
+
+#define WAIT_MS	   20000
+#define LOOKUP_ID  "us3r1d000000000000000000bb"
+#define LOOKUP_IDS 2
 
 struct driver {
 	uv_loop_t loop;
@@ -79,6 +90,10 @@ send_kind(struct driver *d, int kind, const char *user, const char *what)
 	msg.channel_key = "ch4nnel1d0000000000000000a";
 	msg.user = (char *)user;
 	msg.text = "contract check: **done** shipped";
+	if (kind == OUTBOX_EDIT || kind == OUTBOX_REACTION)
+		msg.post_id = "p0st1d00000000000000000000";
+	if (kind == OUTBOX_REACTION)
+		msg.text = "white_check_mark";
 	uv_update_time(&d->loop);
 	end = uv_now(&d->loop) + WAIT_MS;
 	for (;;) {
@@ -104,6 +119,153 @@ send_kind(struct driver *d, int kind, const char *user, const char *what)
 	}
 }
 
+/* One lookup's outcome. */
+struct lookup {
+	int done;
+	enum mm_api_result result;
+	char *error;
+};
+
+static void
+lookup_end(struct lookup *l, enum mm_api_result result, const char *error)
+{
+	l->done = 1;
+	l->result = result;
+	l->error = error != NULL ? xstrdup(error) : NULL;
+}
+
+static void
+on_user(void *arg, enum mm_api_result result, const struct mm_api_user *u,
+	const char *error)
+{
+	(void)u;
+	lookup_end(arg, result, error);
+}
+
+static void
+on_channel(void *arg, enum mm_api_result result, const struct mm_api_channel *c,
+	   const char *error)
+{
+	(void)c;
+	lookup_end(arg, result, error);
+}
+
+static void
+on_users(void *arg, size_t found, size_t not_found, size_t failed,
+	 const char *error)
+{
+	(void)found;
+	(void)not_found;
+	lookup_end(arg, failed > 0 ? MM_API_ERROR : MM_API_FOUND, error);
+}
+
+/*
+ * Wait for l after a lookup returned rc; it must have been answered: an
+ * error only for what the answer held, not for its status or transport.
+ */
+static int
+lookup_wait(struct driver *d, struct lookup *l, int rc, const char *what,
+	    char *cause)
+{
+	static const char *const results[] = { "found", "not found", "error" };
+	int bad;
+
+	if (rc < 0) {
+		fprintf(stderr, "contract-mm: %s: %s\n", what, cause);
+		free(cause);
+		return -1;
+	}
+	while (rc == 0 && !l->done)
+		uv_run(&d->loop, UV_RUN_ONCE);
+	bad = rc == 0 && l->result == MM_API_ERROR &&
+	      (strstr(l->error, " answered ") != NULL ||
+	       strstr(l->error, "/api/v4/") == NULL ||
+	       strstr(l->error, "answer") == NULL);
+	if (bad)
+		fprintf(stderr, "contract-mm: %s: %s\n", what, l->error);
+	else
+		printf("contract-mm: %s: %s%s%s\n", what,
+		       rc == 1 ? "cached" : results[l->result],
+		       l->error != NULL ? ": " : "",
+		       l->error != NULL ? l->error : "");
+	free(l->error);
+	memset(l, 0, sizeof *l);
+	return bad ? -1 : 0;
+}
+
+static void
+on_http_closed(void *arg)
+{
+	int *closed = arg;
+
+	*closed = 1;
+}
+
+/* Every user and channel lookup, on an HTTP client of its own. */
+static int
+lookups(struct driver *d, const char *url)
+{
+	const char *ids[LOOKUP_IDS] = { LOOKUP_ID,
+					"us3r1d000000000000000000cc" };
+	struct clock clock = clock_system();
+	struct http_client *http;
+	struct mm_cache *cache = mm_cache_new();
+	struct mm_api *api;
+	struct mm_rest rest;
+	struct mm_api_user user;
+	struct mm_api_channel channel;
+	struct lookup l;
+	char *cause = NULL, *base;
+	size_t len;
+	int rc = 0, closed = 0;
+
+	http = http_client_new(&d->loop, &clock, &cause);
+	if (http == NULL) {
+		fprintf(stderr, "contract-mm: %s\n", cause);
+		free(cause);
+		mm_cache_free(cache);
+		return -1;
+	}
+	base = xstrdup(url);
+	len = strlen(base);
+	while (len > 0 && base[len - 1] == '/')
+		base[--len] = '\0';
+	memset(&rest, 0, sizeof rest);
+	rest.http = http;
+	rest.url = base;
+	rest.auth = "Authorization: Bearer contracttoken000000000000a";
+	rest.max_response = MM_API_MAX_RESPONSE;
+	api = mm_api_new(&rest, cache);
+	memset(&l, 0, sizeof l);
+	rc |= lookup_wait(
+	    d, &l, mm_api_user(api, LOOKUP_ID, &user, on_user, &l, &cause),
+	    "user by id", cause);
+	rc |= lookup_wait(
+	    d, &l, mm_api_users(api, ids, LOOKUP_IDS, on_users, &l, &cause),
+	    "users by ids", cause);
+	rc |= lookup_wait(
+	    d, &l,
+	    mm_api_user_by_name(api, "alice.b", &user, on_user, &l, &cause),
+	    "user by username", cause);
+	rc |= lookup_wait(d, &l,
+			  mm_api_channel(api, "ch4nnel1d0000000000000000b",
+					 &channel, on_channel, &l, &cause),
+			  "channel by id", cause);
+	rc |= lookup_wait(d, &l,
+			  mm_api_channel_by_name(api, "eng", "town-square",
+						 &channel, on_channel, &l,
+						 &cause),
+			  "channel by team and name", cause);
+	http_client_close(http, on_http_closed, &closed);
+	while (!closed)
+		uv_run(&d->loop, UV_RUN_ONCE);
+	http_client_free(http);
+	mm_api_free(api);
+	mm_cache_free(cache);
+	free(base);
+	return rc;
+}
+
 static void
 on_closed(void *arg)
 {
@@ -116,7 +278,7 @@ int
 main(void)
 {
 	const char *url = getenv("LIHUI_CONTRACT_URL");
-	struct adapter_sink sink = { on_event, NULL, NULL, NULL };
+	struct adapter_sink sink;
 	struct driver d;
 	struct config cfg;
 	char *cause = NULL;
@@ -129,6 +291,8 @@ main(void)
 		return 2;
 	}
 	memset(&d, 0, sizeof d);
+	memset(&sink, 0, sizeof sink);
+	sink.event = on_event;
 	config_defaults(&cfg);
 	cfg.mm_url = xstrdup(url);
 	cfg.mm_token = xstrdup("contracttoken000000000000a");
@@ -151,6 +315,9 @@ main(void)
 			"ephemeral post");
 	rc |= send_kind(&d, OUTBOX_DIRECT, "us3r1d000000000000000000aa",
 			"direct message");
+	rc |= send_kind(&d, OUTBOX_EDIT, NULL, "edit of a post");
+	rc |= send_kind(&d, OUTBOX_REACTION, NULL, "reaction");
+	rc |= lookups(&d, url);
 	d.a->ops->close(d.a, on_closed, &d);
 	uv_close((uv_handle_t *)&d.tick, NULL);
 	uv_run(&d.loop, UV_RUN_DEFAULT);

@@ -26,11 +26,12 @@
  * ephemeral posts are forbidden, direct messages and mentions over the
  * WebSocket, ignored own and bot posts, a dropped WebSocket resumed
  * without losing or repeating events (also with nothing to replay), a gap
- * in seq, a server restart, the pieces of a long reply in order, 429
- * with Retry-After, 5xx with backoff, a slow REST endpoint not delaying
- * other answers, SIGKILL with posts in flight (the retry carries the same
- * pending_post_id) or never delivered, SIGTERM waiting for a post in
- * flight, and 4xx not retried.
+ * in seq, a server restart, a resync after a restart that looks up a
+ * user lihui never heard of (and copes when the lookup fails), the
+ * pieces of a long reply in order, 429 with Retry-After, 5xx with
+ * backoff, a slow REST endpoint not delaying other answers, SIGKILL with
+ * posts in flight (the retry carries the same pending_post_id) or never
+ * delivered, SIGTERM waiting for a post in flight, and 4xx not retried.
  */
 
 #include <stdarg.h>
@@ -86,6 +87,9 @@ struct waiter {
 	uv_timer_t deadline;
 	int expired;
 };
+
+/* A user lihui never hears of before a resync. */
+#define DAVE_ID "dave00000000000000000000du"
 
 /* Another channel (any 26-character id is a channel to the fake). */
 #define SECOND_CHANNEL_ID "sec00000000000000000000och"
@@ -1360,6 +1364,128 @@ test_websocket_restart(void **state)
 	daemon_stop(t);
 }
 
+/*
+ * Set up a resync with dave, a user lihui never heard of: lihui saw a
+ * post of alice's in ops and only one of the bot's own in the DM of dave
+ * and the bot, without the channel's type. The server restarts and,
+ * while lihui cannot reconnect, dave DMs the bot and names it in ops.
+ * Returns once lihui reconnected; dm gets the DM's id.
+ */
+static void
+resync_dave(struct itest *t, char dm[27])
+{
+	struct with marker = { "resync-marker", 1 };
+	char *name;
+
+	fake_mm_add_user(t->mm, DAVE_ID, "dave");
+	fake_mm_direct_id(FAKE_MM_BOT_ID, DAVE_ID, dm);
+	name = xasprintf("%s__%s", DAVE_ID, FAKE_MM_BOT_ID);
+	fake_mm_add_channel(t->mm, dm, "", name, "D");
+	free(name);
+	daemon_start_connected(t);
+	fake_mm_ws_push_posted(t->mm, dm, FAKE_MM_BOT_ID, "hello dave", "");
+	/* Events are handled in order: the marker's answer says the bot's
+	 * post was seen. */
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
+			       "@lihui report done resync-marker", "O");
+	WAIT(t, cond_ephemeral_with, &marker, WAIT_MS, "the marker's answer");
+
+	fake_mm_ws_refuse_for(t->mm, t->slow > 1 ? 2500 : 800);
+	fake_mm_ws_restart(t->mm);
+	/* No session now: only the server keeps the posts. */
+	fake_mm_ws_push_posted(t->mm, dm, DAVE_ID, "report done resync-dm",
+			       "D");
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, DAVE_ID,
+			       "@lihui report done resync-dave-item", "O");
+	WAIT(t, cond_log, "websocket: the server started a new session",
+	     3 * WAIT_MS, "lihui to report the lost session");
+}
+
+/*
+ * A restart with a new connection id while dave DMs the bot (and names
+ * it in ops): the resync finds both posts, looks dave up once for both
+ * channels and the DM's type, and both are answered, the command in ops
+ * taken as dave's (by name, not id). The DM is answered only because its
+ * type was looked up: a channel line without a mention is no command.
+ * (The report commands are for team channels: the DM gets that answer.)
+ */
+static void
+test_resync_unknown_user(void **state)
+{
+	struct itest *t = *state;
+	struct with item = { "resync-dave-item", 1 };
+	struct with dm_answer = { "not in a direct message", 1 };
+	struct answered ids = { "POST", "/api/v4/users/ids", 1, 200 };
+	const struct fake_mm_ephemeral *e;
+	const struct fake_mm_request *r;
+	char dm[27], *path, *want;
+	size_t i, n_dm = 0;
+
+	resync_dave(t, dm);
+	WAIT(t, cond_ephemeral_with, &item, 2 * WAIT_MS,
+	     "the answer to the resynced mention");
+	WAIT(t, cond_ephemeral_with, &dm_answer, 2 * WAIT_MS,
+	     "the answer to the resynced DM");
+	for (i = 0; i < fake_mm_ephemeral_count(t->mm); i++) {
+		e = fake_mm_ephemeral_at(t->mm, i);
+		if (strstr(e->message, "resync-dave-item") != NULL)
+			assert_string_equal(e->channel_id, FAKE_MM_CHANNEL_ID);
+		else if (strcmp(e->channel_id, dm) == 0)
+			n_dm++;
+		else
+			continue;
+		assert_string_equal(e->user_id, DAVE_ID);
+	}
+	assert_int_equal(n_dm, 1);
+	/* The command was taken as dave's. */
+	expect_log(t, "/report done by dave -> ok");
+	assert_int_equal(log_count(t, "by " DAVE_ID), 0);
+	/* One batch for the users, one channel lookup, nothing else. */
+	WAIT(t, cond_answered, &ids, WAIT_MS, "the users lookup");
+	assert_int_equal(fake_mm_count(t->mm, "POST", "/api/v4/users/ids"), 1);
+	r = fake_mm_last(t->mm, "POST", "/api/v4/users/ids");
+	assert_string_equal(r->body, "[\"" DAVE_ID "\"]");
+	path = xasprintf("/api/v4/channels/%s", dm);
+	assert_int_equal(fake_mm_count(t->mm, "GET", path), 1);
+	free(path);
+	assert_int_equal(fake_mm_count(t->mm, "GET", "/api/v4/users/*"), 1);
+	want = xasprintf("resync of channel %s: 1 missed posts handled", dm);
+	expect_log(t, want);
+	free(want);
+	expect_log(t, "resync of channel " FAKE_MM_CHANNEL_ID
+		      ": 1 missed posts handled");
+	wait_no_backlog(t);
+	/* Each handled once. */
+	assert_int_equal(ephemerals_with(t, "resync-dave-item"), 1);
+	assert_int_equal(ephemerals_with(t, "resync-marker"), 1);
+	assert_int_equal(ephemerals_with(t, "not in a direct message"), 1);
+	daemon_stop(t);
+}
+
+/* The users lookup fails: the posts go through, dave's id as his name. */
+static void
+test_resync_lookup_fails(void **state)
+{
+	struct itest *t = *state;
+	struct with item = { "resync-dave-item", 1 };
+	struct with dm_answer = { "not in a direct message", 1 };
+	char dm[27];
+
+	fake_mm_fail(t->mm, "POST", "/api/v4/users/ids", FAKE_MM_ALWAYS, 500,
+		     -1);
+	resync_dave(t, dm);
+	WAIT(t, cond_ephemeral_with, &item, 2 * WAIT_MS,
+	     "the answer to the resynced mention");
+	expect_log(t, "1 users not looked up (POST /api/v4/users/ids "
+		      "answered 500); their ids stand for their names");
+	expect_log(t, "/report done by " DAVE_ID " -> ok");
+	WAIT(t, cond_ephemeral_with, &dm_answer, 2 * WAIT_MS,
+	     "the answer to the resynced DM");
+	wait_no_backlog(t);
+	assert_int_equal(ephemerals_with(t, "resync-dave-item"), 1);
+	daemon_stop(t);
+}
+
 /* Without the permission for ephemeral posts the answer goes as a DM. */
 static void
 test_ephemeral_forbidden(void **state)
@@ -1766,6 +1892,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_websocket_gap, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_websocket_restart, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_resync_unknown_user, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_resync_lookup_fails, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ephemeral_forbidden, setup,
 						teardown),

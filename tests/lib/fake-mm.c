@@ -51,6 +51,10 @@
 #define FAKE_MM_MAX_SESSIONS	16
 #define FAKE_MM_AUTH_TIMEOUT_MS 5000
 #define FAKE_MM_LINGER_MS	1000
+/* Posts of "posted" events kept for GET /channels/{id}/posts. */
+#define FAKE_MM_KEPT_POSTS 1024
+/* Most posts in one answer of GET /channels/{id}/posts. */
+#define FAKE_MM_POSTS_PAGE 200
 /* create_at of the first thing made: 2026-11-26T08:00:00Z in ms. */
 #define FAKE_MM_EPOCH_MS 1795680000000LL
 
@@ -160,6 +164,9 @@ struct fake_mm {
 	size_t nrequests;
 	struct fake_mm_post *posts;
 	size_t nposts;
+	/* Posts of "posted" events pushed (others' posts), as JSON. */
+	struct json_object **event_posts;
+	size_t nevent_posts;
 	struct fake_mm_ephemeral *ephemerals;
 	size_t nephemerals;
 	struct fake_mm_direct *directs;
@@ -220,6 +227,9 @@ static int fake_rest_usernames(struct fake_mm *, const struct fake_mm_request *,
 			       char *const *, struct json_object **);
 static int fake_rest_channel(struct fake_mm *, const struct fake_mm_request *,
 			     char *const *, struct json_object **);
+static int fake_rest_channel_posts(struct fake_mm *,
+				   const struct fake_mm_request *,
+				   char *const *, struct json_object **);
 static int fake_rest_team(struct fake_mm *, const struct fake_mm_request *,
 			  char *const *, struct json_object **);
 static int fake_rest_team_channel(struct fake_mm *,
@@ -252,6 +262,7 @@ static const struct fake_route fake_routes[] = {
 	{ "POST", "/api/v4/users/ids", fake_rest_user_ids },
 	{ "POST", "/api/v4/users/usernames", fake_rest_usernames },
 	{ "GET", "/api/v4/users/*", fake_rest_user },
+	{ "GET", "/api/v4/channels/*/posts", fake_rest_channel_posts },
 	{ "GET", "/api/v4/channels/*", fake_rest_channel },
 	{ "POST", "/api/v4/channels/direct", fake_rest_direct },
 	{ "GET", "/api/v4/teams/name/*/channels/name/*",
@@ -1576,6 +1587,89 @@ fake_rest_channel(struct fake_mm *f, const struct fake_mm_request *r,
 	return 200;
 }
 
+/* Query parameter name of target as a number; def when absent. */
+static long long
+fake_query_number(const char *target, const char *name, long long def)
+{
+	const char *q = strchr(target, '?'), *p;
+	size_t len = strlen(name);
+	char *end;
+	long long v;
+
+	for (p = q; p != NULL; p = strchr(p + 1, '&')) {
+		if (strncmp(p + 1, name, len) != 0 || p[1 + len] != '=')
+			continue;
+		v = strtoll(p + 2 + len, &end, 10);
+		return end != p + 2 + len ? v : def;
+	}
+	return def;
+}
+
+static int
+fake_post_newer(const void *a, const void *b)
+{
+	int64_t x = json_object_get_int64(json_object_object_get(
+		    *(struct json_object *const *)a, "create_at")),
+		y = json_object_get_int64(json_object_object_get(
+		    *(struct json_object *const *)b, "create_at"));
+
+	return (x < y) - (x > y);
+}
+
+/*
+ * GET /channels/{id}/posts: a PostList of the channel's posts, newest
+ * first: the bot's (POST /posts) and those of "posted" events pushed.
+ * With since, those updated after it (as Mattermost's getPostsSince);
+ * without, the newest per_page (default 60).
+ */
+static int
+fake_rest_channel_posts(struct fake_mm *f, const struct fake_mm_request *r,
+			char *const *seg, struct json_object **out)
+{
+	long long since = fake_query_number(r->target, "since", -1);
+	long long per_page = fake_query_number(r->target, "per_page", 60);
+	struct json_object **all, *o, *order, *posts, *v;
+	size_t i, n = 0;
+
+	all = xreallocarray(NULL, f->nposts + f->nevent_posts + 1, sizeof *all);
+	for (i = 0; i < f->nposts; i++)
+		if (strcmp(f->posts[i].channel_id, seg[0]) == 0)
+			all[n++] = fake_post_json(&f->posts[i]);
+	for (i = 0; i < f->nevent_posts; i++) {
+		v = json_object_object_get(f->event_posts[i], "channel_id");
+		if (strcmp(json_object_get_string(v), seg[0]) == 0)
+			all[n++] = json_object_get(f->event_posts[i]);
+	}
+	qsort(all, n, sizeof *all, fake_post_newer);
+	if (per_page < 1 || per_page > FAKE_MM_POSTS_PAGE)
+		per_page = FAKE_MM_POSTS_PAGE;
+	o = json_object_new_object();
+	order = json_object_new_array();
+	posts = json_object_new_object();
+	for (i = 0; i < n; i++) {
+		v = json_object_object_get(all[i], "update_at");
+		if ((since >= 0 && json_object_get_int64(v) <= since) ||
+		    (since < 0 &&
+		     json_object_array_length(order) >= (size_t)per_page) ||
+		    json_object_array_length(order) >= FAKE_MM_POSTS_PAGE) {
+			json_object_put(all[i]);
+			continue;
+		}
+		v = json_object_object_get(all[i], "id");
+		json_object_array_add(order, json_object_get(v));
+		json_object_object_add(posts, json_object_get_string(v),
+				       all[i]);
+	}
+	free(all);
+	json_object_object_add(o, "order", order);
+	json_object_object_add(o, "posts", posts);
+	fake_json_add(o, "next_post_id", "");
+	fake_json_add(o, "prev_post_id", "");
+	json_object_object_add(o, "has_next", json_object_new_boolean(0));
+	*out = o;
+	return 200;
+}
+
 static const struct fake_team *
 fake_team_by_name(const struct fake_mm *f, const char *name)
 {
@@ -2327,6 +2421,35 @@ fake_session_hello(struct fake_session *s)
 	free(broadcast);
 }
 
+/*
+ * Keep the post of a "posted" event's data for GET /channels/{id}/posts,
+ * unless it is one of the bot's (an echo) or not a post with an id and a
+ * channel.
+ */
+static void
+fake_keep_event_post(struct fake_mm *f, const char *data)
+{
+	struct json_object *d = json_tokener_parse(data), *v, *post = NULL;
+
+	if (d != NULL && json_object_object_get_ex(d, "post", &v) &&
+	    json_object_is_type(v, json_type_string))
+		post = json_tokener_parse(json_object_get_string(v));
+	json_object_put(d);
+	if (post == NULL || !json_object_is_type(post, json_type_object) ||
+	    !json_object_object_get_ex(post, "id", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    fake_mm_post_find(f, json_object_get_string(v)) != NULL ||
+	    !json_object_object_get_ex(post, "channel_id", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    f->nevent_posts == FAKE_MM_KEPT_POSTS) {
+		json_object_put(post);
+		return;
+	}
+	f->event_posts = xreallocarray(f->event_posts, f->nevent_posts + 1,
+				       sizeof *f->event_posts);
+	f->event_posts[f->nevent_posts++] = post;
+}
+
 void
 fake_mm_ws_push(struct fake_mm *f, const char *event, const char *data,
 		const char *broadcast)
@@ -2334,6 +2457,8 @@ fake_mm_ws_push(struct fake_mm *f, const char *event, const char *data,
 	char *prefix = fake_event_prefix(event, data, broadcast);
 	size_t i;
 
+	if (strcmp(event, "posted") == 0)
+		fake_keep_event_post(f, data);
 	for (i = 0; i < f->nsessions; i++)
 		fake_session_event(f->sessions[i], prefix);
 	free(prefix);
@@ -2961,6 +3086,9 @@ fake_free(struct fake_mm *f)
 		free(f->posts[i].root_id);
 	}
 	free(f->posts);
+	for (i = 0; i < f->nevent_posts; i++)
+		json_object_put(f->event_posts[i]);
+	free(f->event_posts);
 	for (i = 0; i < f->nephemerals; i++) {
 		free(f->ephemerals[i].user_id);
 		free(f->ephemerals[i].channel_id);

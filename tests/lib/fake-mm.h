@@ -12,8 +12,10 @@
  * FAKE_MM_TEAM_ID ("team") and its public channel FAKE_MM_CHANNEL_ID
  * ("ops"); tests add more. POST /api/v4/posts accepts any channel id and
  * drops a repeated pending_post_id like the real server: the same post
- * comes back (201) and is not counted again. Every request is recorded
- * with the status it got (0 while unanswered).
+ * comes back (201) and is not counted again. GET /api/v4/channels/{id}/posts
+ * (with since, or the newest per_page) lists the bot's posts and those of
+ * the "posted" events pushed, even while no client was connected. Every
+ * request is recorded with the status it got (0 while unanswered).
  *
  * Scripting. fake_mm_fail(), fake_mm_hang() and fake_mm_slow() change the
  * next count answers of the requests matching a method and a path pattern

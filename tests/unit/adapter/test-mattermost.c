@@ -223,6 +223,7 @@ fx_new_tokens(int me_status, const char *tokens)
 	struct adapter_sink sink;
 	char *cause = NULL, *url;
 
+	memset(&sink, 0, sizeof sink);
 	assert_int_equal(uv_loop_init(&fx->loop), 0);
 	assert_int_equal(uv_timer_init(&fx->loop, &fx->tick), 0);
 	assert_int_equal(uv_timer_start(&fx->tick, on_tick, 10, 10), 0);
@@ -511,7 +512,7 @@ test_token_list_errors(void **state)
 		"secret1,", "report:secret1,",
 	};
 	struct config cfg;
-	struct adapter_sink sink = { sink_event, NULL, NULL, NULL };
+	struct adapter_sink sink = { sink_event, NULL, NULL, NULL, NULL, NULL };
 	uv_loop_t loop;
 	struct adapter *a;
 	char *cause;
@@ -547,8 +548,10 @@ on_done(void *arg, int64_t msg_id, enum send_result result, const char *post_id,
 	assert_int_equal(msg_id, 42);
 	fx->done_called++;
 	fx->result = result;
+	free(fx->post_id);
 	fx->post_id = dup_or_null(post_id);
 	fx->retry_after = retry_after;
+	free(fx->error);
 	fx->error = dup_or_null(error);
 }
 
@@ -606,6 +609,75 @@ test_channel_post(void **state)
 	assert_string_equal(me->method, "GET");
 	assert_string_equal(fake_http_header(me, "Authorization"),
 			    "Bearer " BOT_TOKEN);
+	fx_free(fx);
+}
+
+/* Edits and reactions: the calls they become and what is checked first. */
+static void
+test_edit_and_reaction(void **state)
+{
+	static const char post[] = "p0st0000000000000000000001";
+	struct fixture *fx = fx_new(200);
+	const struct fake_http_request *r;
+	struct outbox_msg m;
+	char *cause = NULL;
+
+	(void)state;
+	fake_http_route(fx->fake, "PUT",
+			"/api/v4/posts/"
+			"p0st0000000000000000000001"
+			"/patch",
+			200, NULL, "{\"id\":\"p0st0000000000000000000001\"}");
+	fake_http_route(fx->fake, "POST", "/api/v4/reactions", 201, NULL,
+			"{\"user_id\":\"" BOT_ID "\",\"emoji_name\":\"tada\"}");
+	memset(&m, 0, sizeof m);
+	m.id = 42;
+	m.kind = OUTBOX_EDIT;
+	m.channel_key = (char *)"ch1";
+	m.text = (char *)"minutes, amended";
+	m.post_id = (char *)post;
+	if (adapter_mattermost.send(fx->a, &m, on_done, fx, &cause) != 0)
+		fail_msg("send: %s", cause);
+	run_until(fx, &fx->done_called);
+	assert_int_equal(fx->result, SEND_OK);
+	assert_string_equal(fx->post_id, post);
+	r = fake_http_find(fx->fake,
+			   "/api/v4/posts/p0st0000000000000000000001/patch");
+	assert_non_null(r);
+	assert_string_equal(r->method, "PUT");
+	assert_string_equal(r->body, "{\"message\":\"minutes, amended\"}");
+
+	fx->done_called = 0;
+	m.kind = OUTBOX_REACTION;
+	m.text = (char *)"tada";
+	if (adapter_mattermost.send(fx->a, &m, on_done, fx, &cause) != 0)
+		fail_msg("send: %s", cause);
+	run_until(fx, &fx->done_called);
+	assert_int_equal(fx->result, SEND_OK);
+	assert_json_post(fake_http_find(fx->fake, "/api/v4/reactions"),
+			 "{\"user_id\":\"" BOT_ID
+			 "\",\"post_id\":\"p0st000000000"
+			 "0000000000001\",\"emoji_name\":\"tada\"}");
+
+	/* Refused before any request: bad post ids and emoji names. */
+	fx->done_called = 0;
+	m.text = (char *)"no spaces";
+	assert_int_equal(
+	    adapter_mattermost.send(fx->a, &m, on_done, fx, &cause), 0);
+	assert_int_equal(fx->done_called, 1);
+	assert_int_equal(fx->result, SEND_FAILED);
+	fx->done_called = 0;
+	m.kind = OUTBOX_EDIT;
+	m.post_id = (char *)"../../users/me";
+	assert_int_equal(
+	    adapter_mattermost.send(fx->a, &m, on_done, fx, &cause), 0);
+	assert_int_equal(fx->result, SEND_FAILED);
+	fx->done_called = 0;
+	m.post_id = NULL;
+	assert_int_equal(
+	    adapter_mattermost.send(fx->a, &m, on_done, fx, &cause), 0);
+	assert_int_equal(fx->result, SEND_FAILED);
+	assert_null(fake_http_find(fx->fake, "/api/v4/posts/../../users/me"));
 	fx_free(fx);
 }
 
@@ -798,6 +870,7 @@ main(void)
 		cmocka_unit_test(test_trigger_tokens),
 		cmocka_unit_test(test_token_list_errors),
 		cmocka_unit_test(test_channel_post),
+		cmocka_unit_test(test_edit_and_reaction),
 		cmocka_unit_test(test_ephemeral),
 		cmocka_unit_test(test_ephemeral_fallback),
 		cmocka_unit_test(test_direct),

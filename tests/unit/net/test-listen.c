@@ -49,6 +49,7 @@ struct req {
 	char *rtype;
 	struct buf rbody;
 	int curl_rc;
+	uint64_t done_ns; /* uv_hrtime() when the answer was complete */
 };
 
 /* What the handler saw, for one call. */
@@ -78,6 +79,11 @@ struct fixture {
 	uv_work_t work;
 	int stopped;
 	int hold_fd; /* > 0: a raw connection left open across the stop */
+	/* Replies wait for durable(after); 0: no durable callback. */
+	uint64_t after;
+	uint64_t durable_gen; /* durable() says yes up to this */
+	uint64_t release_ns;  /* when the test moved durable_gen up */
+	uv_timer_t release;
 };
 
 static const char *const paths[] = { "/mm", "/slack", NULL };
@@ -121,6 +127,15 @@ handler(void *arg, const struct listen_request *req, struct listen_reply *reply)
 		reply->content_type = fx->reply_type;
 	if (fx->reply_body != NULL)
 		reply->body = xstrdup(fx->reply_body);
+	reply->after = fx->after;
+}
+
+static int
+durable(void *arg, uint64_t gen)
+{
+	struct fixture *fx = arg;
+
+	return gen <= fx->durable_gen;
 }
 
 static size_t
@@ -187,6 +202,7 @@ do_one(CURL *c, int port, struct req *r)
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 
 	r->curl_rc = (int)curl_easy_perform(c);
+	r->done_ns = uv_hrtime();
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
 	r->rtype = ct != NULL ? xstrdup(ct) : NULL;
@@ -292,6 +308,8 @@ fx_start(struct fixture *fx)
 	cfg.paths = paths;
 	cfg.handler = handler;
 	cfg.arg = fx;
+	if (fx->after != 0)
+		cfg.durable = durable;
 	fx->l = listen_start(&fx->loop, &cfg, &cause);
 	if (fx->l == NULL)
 		fail_msg("listen_start: %s", cause);
@@ -646,6 +664,68 @@ test_stop_with_open_connection(void **state)
 	fx_free(fx);
 }
 
+static void
+on_release(uv_timer_t *t)
+{
+	struct fixture *fx = t->data;
+
+	/* The handler ran, and its answer is still held. */
+	assert_int_equal(fx->nseen, 1);
+	fx->release_ns = uv_hrtime();
+	fx->durable_gen = fx->after;
+	listen_durable(fx->l);
+	uv_close((uv_handle_t *)t, NULL);
+}
+
+/* A reply waiting for durable() leaves only after listen_durable(). */
+static void
+test_reply_waits_for_durable(void **state)
+{
+	struct fixture *fx = xcalloc(1, sizeof *fx);
+	struct req *r;
+
+	(void)state;
+	fx->after = 7;
+	fx->durable_gen = 6;
+	fx->reply_type = "application/json";
+	fx->reply_body = "{}";
+	fx_start(fx);
+	r = fx_add(fx, NULL, "/mm?text=x", NULL);
+	assert_int_equal(uv_timer_init(&fx->loop, &fx->release), 0);
+	fx->release.data = fx;
+	assert_int_equal(uv_timer_start(&fx->release, on_release, 300, 0), 0);
+	fx_run(fx);
+	assert_int_equal(r->curl_rc, CURLE_OK);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(buf_str(&r->rbody), "{}");
+	assert_true(fx->release_ns != 0);
+	assert_true(r->done_ns > fx->release_ns);
+	fx_free(fx);
+}
+
+/* Already durable: the reply goes at once, with keep-alive intact. */
+static void
+test_reply_already_durable(void **state)
+{
+	struct fixture *fx = xcalloc(1, sizeof *fx);
+	struct req *a, *b;
+
+	(void)state;
+	fx->after = 3;
+	fx->durable_gen = 3;
+	fx->reuse = 1;
+	fx->reply_body = "ok";
+	fx_start(fx);
+	a = fx_add(fx, NULL, "/mm", NULL);
+	b = fx_add(fx, NULL, "/slack", NULL);
+	fx_run(fx);
+	assert_int_equal(a->status, 200);
+	assert_int_equal(b->status, 200);
+	assert_string_equal(buf_str(&b->rbody), "ok");
+	assert_int_equal(fx->nseen, 2);
+	fx_free(fx);
+}
+
 int
 main(void)
 {
@@ -660,6 +740,8 @@ main(void)
 		cmocka_unit_test(test_port_in_use),
 		cmocka_unit_test(test_chunked),
 		cmocka_unit_test(test_stop_with_open_connection),
+		cmocka_unit_test(test_reply_waits_for_durable),
+		cmocka_unit_test(test_reply_already_durable),
 	};
 	int rc;
 

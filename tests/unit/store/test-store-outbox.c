@@ -358,6 +358,118 @@ test_since(void **state)
 	outbox_msg_list_free(m, n);
 }
 
+/* Edits wait for their post, carry its id, and fail without one. */
+static void
+test_edit(void **state)
+{
+	struct store *s = *state;
+	struct outbox_msg *m;
+	char *cause = NULL;
+	int64_t post, dm, eph, edit1, edit2, edit3;
+	size_t n;
+
+	post = queue(s, OUTBOX_CHANNEL, "C1", NULL, "minutes v1", T0);
+	dm = queue(s, OUTBOX_DIRECT, "C1", "bob", "reminder", T0);
+	eph = queue(s, OUTBOX_EPHEMERAL, "C1", "bob", "only you", T0);
+	assert_int_equal(
+	    store_outbox_add_edit(s, post, "minutes v2", T0, &edit1, &cause),
+	    0);
+	assert_int_equal(
+	    store_outbox_add_edit(s, post, "minutes v3", T0, &edit2, &cause),
+	    0);
+	assert_int_equal(store_outbox_add_edit(s, dm, "reminder, edited", T0,
+					       &edit3, &cause),
+			 0);
+
+	/* Nothing of an edit is due while its post is pending. */
+	assert_due(s, T0, 10, "minutes v1 reminder only you");
+	assert_int_equal(
+	    store_outbox_mark_sent(s, post, "p0st1d", T0 + 1, &cause), 0);
+	assert_int_equal(store_outbox_due(s, T0 + 1, 10, &m, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(m[2].id, edit1);
+	assert_int_equal(m[2].kind, OUTBOX_EDIT);
+	assert_string_equal(m[2].channel_key, "C1");
+	assert_null(m[2].user);
+	assert_string_equal(m[2].post_id, "p0st1d");
+	assert_null(m[0].post_id);
+	outbox_msg_list_free(m, n);
+
+	/* Edits of one channel leave one at a time, in order. */
+	assert_int_equal(
+	    store_outbox_mark_sent(s, edit1, "p0st1d", T0 + 2, &cause), 0);
+	assert_due(s, T0 + 2, 10, "reminder only you minutes v3");
+
+	/* The DM failed for good: its edit comes out without a post. */
+	assert_int_equal(store_outbox_mark_failed(s, dm, "403", &cause), 0);
+	assert_int_equal(store_outbox_due(s, T0 + 2, 10, &m, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[1].id, edit2);
+	outbox_msg_list_free(m, n);
+	assert_int_equal(
+	    store_outbox_mark_sent(s, edit2, "p0st1d", T0 + 3, &cause), 0);
+	assert_int_equal(store_outbox_due(s, T0 + 3, 10, &m, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[1].id, edit3);
+	assert_null(m[1].post_id);
+	outbox_msg_list_free(m, n);
+
+	/* Only posts lihui made, of a kind that can be edited. */
+	assert_int_equal(store_outbox_add_edit(s, eph, "no", T0, NULL, &cause),
+			 -1);
+	assert_non_null(strstr(cause, "is not a post lihui made"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(
+	    store_outbox_add_edit(s, edit1, "no", T0, NULL, &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(store_outbox_add_edit(s, 999, "no", T0, NULL, &cause),
+			 -1);
+	assert_non_null(strstr(cause, "message 999"));
+	free(cause);
+	cause = NULL;
+	/* store_outbox_add() takes neither edits nor reactions. */
+	assert_int_equal(
+	    store_outbox_add(s, OUTBOX_EDIT, "C1", NULL, "x", T0, NULL, &cause),
+	    -1);
+	assert_non_null(cause);
+	free(cause);
+}
+
+static void
+test_reaction(void **state)
+{
+	struct store *s = *state;
+	struct outbox_msg *m;
+	char *cause = NULL;
+	int64_t id;
+	size_t n;
+
+	assert_int_equal(store_outbox_add_reaction(s, "C1", "us3rp0st",
+						   "white_check_mark", T0, &id,
+						   &cause),
+			 0);
+	assert_int_equal(store_outbox_due(s, T0, 10, &m, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].id, id);
+	assert_int_equal(m[0].kind, OUTBOX_REACTION);
+	assert_string_equal(m[0].text, "white_check_mark");
+	assert_string_equal(m[0].post_id, "us3rp0st");
+	outbox_msg_list_free(m, n);
+
+	assert_int_equal(
+	    store_outbox_add_reaction(s, "C1", "", "x", T0, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "no post or emoji"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(
+	    store_outbox_add_reaction(s, "C1", "p", NULL, T0, NULL, &cause),
+	    -1);
+	assert_non_null(cause);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -374,6 +486,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_since, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reaction, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -121,7 +121,7 @@ test_open_memory(void **state)
 	struct store *s;
 
 	(void)state;
-	assert_int_equal(store_latest_version(), 3);
+	assert_int_equal(store_latest_version(), 4);
 	s = store_open(":memory:", &cause);
 	assert_non_null(s);
 	assert_null(cause);
@@ -262,6 +262,10 @@ test_migrate_empty(void **state)
 				 "('reports_cycle_user', 'metrics_cycle_name', "
 				 "'agenda_topics_cycle', 'outbox_pending')"),
 			 4);
+	assert_int_equal(raw_int(t->path, "SELECT COUNT(*) FROM "
+					  "pragma_table_info('outbox') WHERE "
+					  "name IN ('ref', 'target_post')"),
+			 2);
 
 	/* Opening again changes nothing. */
 	s = store_open(t->path, &cause);
