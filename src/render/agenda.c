@@ -15,7 +15,7 @@
  * - render_split() cuts long agendas just before lines starting with '#',
  *   so every such line is a heading written here. User texts only ever
  *   follow a prefix ("- ", "1. ", a name) and their line breaks are
- *   replaced by spaces (render_clean()), so they cannot start a line.
+ *   replaced by spaces (render_text_clean()), so they cannot start a line.
  * - A mention ("@alice") is followed by a space, punctuation (ASCII or
  *   full width) or the end of the line, never by a letter, so that the
  *   chat platform recognises it; the Chinese texts respect this too.
@@ -38,6 +38,8 @@
 #include "lihui/render.h"
 #include "lihui/store.h"
 
+#include "render-int.h"
+
 /* Scratch buffers: user texts that need cleaning before a printf. */
 #define RENDER_SCRATCH 3
 
@@ -48,18 +50,11 @@ struct render_agenda {
 	struct buf scratch[RENDER_SCRATCH];
 };
 
-static const char *render_clean(struct render_agenda *r, int slot,
-				const char *s);
-static const char *render_user(struct render_agenda *r, int slot,
-			       const char *user);
 static int render_enabled(const struct agenda_view *v, int section);
 static void render_section_start(struct render_agenda *r);
 static void render_number(double value, int decimals, char *out, size_t size);
 static void render_signed(double value, int decimals, const char *unit,
 			  char *out, size_t size);
-static void render_date(struct date d, char *out, size_t size);
-static void render_day(enum locale loc, const struct local_time *t, char *out,
-		       size_t size);
 static void render_title(struct render_agenda *r);
 static void render_review(struct render_agenda *r);
 static void render_metric_change(struct render_agenda *r,
@@ -79,40 +74,6 @@ static long long render_topics(struct render_agenda *r);
 static void render_time(struct render_agenda *r, long long topics);
 static void render_not_reported(struct render_agenda *r);
 static void render_on_leave(struct render_agenda *r);
-
-/*
- * s with its line breaks (CR, LF, CRLF) replaced by one space each; s
- * itself when it has none. Borrowed until the next use of slot.
- */
-static const char *
-render_clean(struct render_agenda *r, int slot, const char *s)
-{
-	struct buf *b = &r->scratch[slot];
-	const char *p;
-
-	if (s == NULL)
-		return "";
-	if (strpbrk(s, "\r\n") == NULL)
-		return s;
-	buf_reset(b);
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '\r' && p[1] == '\n')
-			continue; /* the '\n' that follows becomes the space */
-		buf_add(b, *p == '\r' || *p == '\n' ? " " : p, 1);
-	}
-	return buf_str(b);
-}
-
-/* A user name ready to follow an '@' ("?" when missing). Borrowed. */
-static const char *
-render_user(struct render_agenda *r, int slot, const char *user)
-{
-	const char *u = render_clean(r, slot, user);
-
-	if (*u == '@')
-		u++;
-	return *u != '\0' ? u : "?";
-}
 
 static int
 render_enabled(const struct agenda_view *v, int section)
@@ -220,65 +181,19 @@ render_section_name(enum locale loc, int section)
 	}
 }
 
-/* "YYYY-MM-DD", or "" for a date whose year is not set. */
-static void
-render_date(struct date d, char *out, size_t size)
-{
-	if (d.year <= 0) {
-		snprintf(out, size, "%s", "");
-		return;
-	}
-	snprintf(out, size, "%04d-%02d-%02d", d.year, d.month, d.day);
-}
-
-/* The start's date with its weekday in the locale's order. */
-static void
-render_day(enum locale loc, const struct local_time *t, char *out, size_t size)
-{
-	char date[48];
-
-	render_date(t->date, date, sizeof date);
-	switch (t->wday) {
-	case 0:
-		snprintf(out, size, L_(loc, "Sun %s"), date);
-		break;
-	case 1:
-		snprintf(out, size, L_(loc, "Mon %s"), date);
-		break;
-	case 2:
-		snprintf(out, size, L_(loc, "Tue %s"), date);
-		break;
-	case 3:
-		snprintf(out, size, L_(loc, "Wed %s"), date);
-		break;
-	case 4:
-		snprintf(out, size, L_(loc, "Thu %s"), date);
-		break;
-	case 5:
-		snprintf(out, size, L_(loc, "Fri %s"), date);
-		break;
-	case 6:
-		snprintf(out, size, L_(loc, "Sat %s"), date);
-		break;
-	default:
-		snprintf(out, size, "%s", date);
-		break;
-	}
-}
-
 static void
 render_title(struct render_agenda *r)
 {
 	const struct agenda_view *v = r->v;
 	char day[96];
 
-	render_day(r->loc, &v->start, day, sizeof day);
+	render_text_day(r->loc, &v->start, day, sizeof day);
 	buf_printf(&r->out, "#### %s — %s\n", L_(r->loc, "Weekly meeting"),
-		   render_clean(r, 0, v->channel_name));
+		   render_text_clean(&r->scratch[0], v->channel_name));
 	buf_puts(&r->out, "**");
 	buf_printf(&r->out, L_(r->loc, "%s %02d:%02d (%s), %d min"), day,
 		   v->start.hour, v->start.minute,
-		   render_clean(r, 0, v->timezone), v->length);
+		   render_text_clean(&r->scratch[0], v->timezone), v->length);
 	buf_puts(&r->out, "**\n");
 }
 
@@ -306,9 +221,9 @@ render_review(struct render_agenda *r)
 	}
 	for (i = 0; i < v->n_actions; i++) {
 		a = &v->actions[i];
-		owner = render_user(r, 0, a->owner);
-		text = render_clean(r, 1, a->text);
-		render_date(a->due, due, sizeof due);
+		owner = render_text_user(&r->scratch[0], a->owner);
+		text = render_text_clean(&r->scratch[1], a->text);
+		render_text_date(a->due, due, sizeof due);
 		if (*due == '\0' && a->overdue)
 			buf_printf(&r->out,
 				   L_(r->loc, "- @%s: %s (**overdue**)"), owner,
@@ -366,8 +281,8 @@ render_metrics(struct render_agenda *r)
 		   render_section_name(r->loc, SECTION_METRIC));
 	for (i = 0; i < v->n_metrics; i++) {
 		m = &v->metrics[i];
-		name = render_clean(r, 0, m->name);
-		unit = render_clean(r, 1, m->unit);
+		name = render_text_clean(&r->scratch[0], m->name);
+		unit = render_text_clean(&r->scratch[1], m->unit);
 		render_metric_value(m->value, unit, value, sizeof value);
 		buf_puts(&r->out, "- ");
 		if (m->has_prev) {
@@ -381,7 +296,7 @@ render_metrics(struct render_agenda *r)
 		}
 		if (m->user != NULL)
 			buf_printf(&r->out, " — @%s",
-				   render_user(r, 2, m->user));
+				   render_text_user(&r->scratch[2], m->user));
 		buf_puts(&r->out, "\n");
 	}
 }
@@ -415,7 +330,7 @@ render_member(struct render_agenda *r, size_t from, size_t to)
 	int header;
 
 	buf_printf(&r->out, "###### @%s\n",
-		   render_user(r, 0, v->reports[from].user));
+		   render_text_user(&r->scratch[0], v->reports[from].user));
 	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		if (!render_enabled(v, kinds[k]))
 			continue;
@@ -430,8 +345,9 @@ render_member(struct render_agenda *r, size_t from, size_t to)
 				    render_section_name(r->loc, kinds[k]));
 				header = 1;
 			}
-			buf_printf(&r->out, "  - %s\n",
-				   render_clean(r, 0, rep->text));
+			buf_printf(
+			    &r->out, "  - %s\n",
+			    render_text_clean(&r->scratch[0], rep->text));
 		}
 	}
 }
@@ -522,8 +438,9 @@ render_items(struct render_agenda *r, int section)
 		rep = &v->reports[i];
 		if (rep->section != section)
 			continue;
-		buf_printf(&r->out, "- %s — @%s", render_clean(r, 0, rep->text),
-			   render_user(r, 1, rep->user));
+		buf_printf(&r->out, "- %s — @%s",
+			   render_text_clean(&r->scratch[0], rep->text),
+			   render_text_user(&r->scratch[1], rep->user));
 		helpers = section == SECTION_BLOCKER
 			      ? render_helpers(r, 2, rep->helpers)
 			      : "";
@@ -550,10 +467,10 @@ render_topics(struct render_agenda *r)
 	for (i = 0; i < v->n_topics; i++) {
 		t = &v->topics[i];
 		buf_printf(&r->out, "%zu. %s", i + 1,
-			   render_clean(r, 0, t->title));
+			   render_text_clean(&r->scratch[0], t->title));
 		if (t->owner != NULL)
 			buf_printf(&r->out, " — @%s",
-				   render_user(r, 1, t->owner));
+				   render_text_user(&r->scratch[1], t->owner));
 		if (t->minutes > 0) {
 			buf_printf(&r->out, L_(r->loc, " (%d min)"),
 				   t->minutes);
@@ -618,8 +535,9 @@ render_not_reported(struct render_agenda *r)
 		return;
 	}
 	for (i = 0; i < v->n_not_reported; i++) {
-		buf_printf(&r->out, "%s@%s", i > 0 ? " " : "",
-			   render_user(r, 0, v->not_reported[i]));
+		buf_printf(
+		    &r->out, "%s@%s", i > 0 ? " " : "",
+		    render_text_user(&r->scratch[0], v->not_reported[i]));
 	}
 	buf_puts(&r->out, "\n");
 }
@@ -637,8 +555,8 @@ render_on_leave(struct render_agenda *r)
 	render_section_start(r);
 	buf_printf(&r->out, "##### %s\n", L_(r->loc, "On leave"));
 	for (i = 0; i < v->n_on_leave; i++) {
-		user = render_user(r, 0, v->on_leave[i].user);
-		render_date(v->on_leave[i].until, until, sizeof until);
+		user = render_text_user(&r->scratch[0], v->on_leave[i].user);
+		render_text_date(v->on_leave[i].until, until, sizeof until);
 		if (*until != '\0')
 			buf_printf(&r->out, L_(r->loc, "- @%s (until %s)"),
 				   user, until);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * catalog-render.c: the Simplified Chinese texts of the renderers (agenda,
- * post splitting), keyed by their English form (see catalog.h).
+ * minutes, post splitting), keyed by their English form (see catalog.h).
  *
- * Rows follow the order the texts appear in the agenda. Both forms must
+ * Rows follow the order the texts appear in the agenda, then in the
+ * minutes. Both forms must
  * have the same printf conversions in the same order; the Chinese ones use
  * full-width punctuation, and a mention ("@%s") is never followed by a
  * letter, so the chat platform still sees where the user name ends.
@@ -71,6 +72,52 @@ const struct catalog_entry catalog_render[] = {
 	  "名单还是空的：请用 /lihui meeting roster add @用户名 添加成员。" },
 	{ "On leave", "请假" },
 	{ "- @%s (until %s)", "- @%s（至 %s）" },
+
+	/*
+	 * The minutes (minutes.c); the weekdays, "Other" and "- @%s (until
+	 * %s)" above serve them too.
+	 */
+	{ "Minutes of meeting %lld: %s", "会议纪要（编号 %lld）：%s" },
+	{ "Minutes of meeting %lld", "会议纪要（编号 %lld）" },
+	{ "%s %02d:%02d–%02d:%02d (%s), %d min",
+	  "%s %02d:%02d–%02d:%02d（%s），%d 分钟" },
+	{ "%s %02d:%02d – %s %02d:%02d (%s), %d min",
+	  "%s %02d:%02d – %s %02d:%02d（%s），%d 分钟" },
+	{ "Channel: %s", "频道：%s" },
+	{ "Chair: %s", "主持人：%s" },
+	{ "Chairs: %s", "主持人：%s" },
+	{ "lihui closed this meeting automatically after the time limit.",
+	  "会议超过时限，已由 lihui 自动结束。" },
+	{ "These minutes were amended after the meeting.",
+	  "本纪要已在会后修订。" },
+	{ "Attendees (%zu)", "出席（%zu 人）" },
+	{ "- @%s (%d line)", "- @%s（发言 %d 条）" },
+	{ "- @%s (%d lines)", "- @%s（发言 %d 条）" },
+	{ "Absent (%zu)", "缺席（%zu 人）" },
+	{ "Excused (%zu)", "请假（%zu 人）" },
+	{ "Summary by topic", "分议题纪要" },
+	{ "Before the first topic", "第一个议题之前" },
+	{ "Nothing recorded.", "无记录。" },
+	{ "Note", "信息" },
+	{ "Idea", "想法" },
+	{ "Decision", "决议" },
+	{ "Action", "行动项" },
+	{ "Link", "链接" },
+	{ "- **%s** @%s: %s", "- **%s** @%s：%s" },
+	{ "Decisions", "决议" },
+	{ "No decisions.", "无决议。" },
+	{ "Action items", "行动项" },
+	{ "No action items.", "无行动项。" },
+	{ "- #%lld @%s: %s (due %s)", "- #%lld @%s：%s（截止 %s）" },
+	{ "- #%lld @%s: %s", "- #%lld @%s：%s" },
+	{ "- #%lld **unassigned**: %s (due %s)",
+	  "- #%lld **未指派**：%s（截止 %s）" },
+	{ "- #%lld **unassigned**: %s", "- #%lld **未指派**：%s" },
+	{ "Action items by person", "行动项（按责任人）" },
+	{ "- #%lld %s (due %s)", "- #%lld %s（截止 %s）" },
+	{ "Unassigned", "未指派" },
+	{ "Next meeting", "下次会议" },
+	{ "%s %02d:%02d (%s)", "%s %02d:%02d（%s）" },
 
 	{ NULL, NULL },
 };
