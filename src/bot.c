@@ -6,9 +6,9 @@
  * message and command. Commands, and messages addressed to the bot (a
  * direct message, or one that mentions it), go to the dispatcher, which
  * commits the command's effect and its replies to the store; then the
- * outbox is told there is something to deliver. Other channel lines belong
- * to the meeting recorder, which arrives with the meetings issue; until
- * then they are only counted in the debug log.
+ * outbox is told there is something to deliver. Other channel lines go to
+ * the meeting recorder (meeting.c), which keeps them while the channel
+ * holds a meeting and ignores them otherwise.
  *
  * Nothing here blocks: the store is a local SQLite file and the outbox
  * delivers asynchronously.
@@ -19,6 +19,7 @@
 #include "lihui/bot.h"
 #include "lihui/cmd.h"
 #include "lihui/config.h"
+#include "lihui/meeting.h"
 #include "lihui/store.h"
 #include "lihui/log.h"
 
@@ -40,8 +41,7 @@ bot_handle_event(struct bot *b, const struct chat_event *ev)
 		cmd_dispatch(b, ev);
 		return;
 	}
-	log_debug("channel message from %s in %s (%zu bytes)", ev->user_name,
-		  ev->channel_key, strlen(ev->text));
+	meeting_record_line(b, ev);
 }
 
 void

@@ -39,17 +39,21 @@
 #include "lihui/config.h"
 #include "lihui/commit.h"
 #include "lihui/log.h"
+#include "lihui/meeting.h"
 #include "lihui/module.h"
 #include "lihui/outbox.h"
 #include "lihui/store.h"
 #include "lihui/xmalloc.h"
 
 #define LIHUI_DRAIN_SECONDS 10
+/* How often to look for meetings to end automatically, in ms. */
+#define LIHUI_MEETING_CHECK_MS 60000
 
 struct daemon {
 	uv_loop_t loop;
 	uv_signal_t sigint, sigterm;
 	uv_timer_t drain_timer;
+	uv_timer_t meeting_timer; /* ends forgotten meetings */
 	struct config config;
 	struct store *store;
 	struct bot bot;
@@ -118,7 +122,8 @@ daemon_close(struct daemon *d)
 	if (d->closing)
 		return;
 	d->closing = 1;
-	d->pending_closes = 6;
+	d->pending_closes = 7;
+	uv_close((uv_handle_t *)&d->meeting_timer, daemon_handle_closed);
 	committer_close(d->committer, daemon_part_closed, d);
 	uv_close((uv_handle_t *)&d->sigint, daemon_handle_closed);
 	uv_close((uv_handle_t *)&d->sigterm, daemon_handle_closed);
@@ -169,6 +174,15 @@ daemon_signal(uv_signal_t *s, int signum)
 	}
 	log_info("signal %d: stopping", signum);
 	daemon_stop(d);
+}
+
+/* Every minute: end the meetings nobody ended (meeting_timeout). */
+static void
+daemon_meeting_check(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	meeting_close_stale(&d->bot, clock_now(&d->bot.clock));
 }
 
 /* More batches are durable: deliver their posts, send held answers. */
@@ -312,7 +326,11 @@ daemon_run(struct daemon *d, int set_locale)
 	uv_signal_init(&d->loop, &d->sigint);
 	uv_signal_init(&d->loop, &d->sigterm);
 	uv_timer_init(&d->loop, &d->drain_timer);
+	uv_timer_init(&d->loop, &d->meeting_timer);
 	d->sigint.data = d->sigterm.data = d->drain_timer.data = d;
+	d->meeting_timer.data = d;
+	uv_timer_start(&d->meeting_timer, daemon_meeting_check,
+		       LIHUI_MEETING_CHECK_MS, LIHUI_MEETING_CHECK_MS);
 	uv_signal_start(&d->sigint, daemon_signal, SIGINT);
 	uv_signal_start(&d->sigterm, daemon_signal, SIGTERM);
 	signal(SIGPIPE, SIG_IGN);

@@ -30,14 +30,16 @@ struct config {
 	size_t max_text; /* longest command or report text; default 4000 */
 
 	/* [channel]: defaults for channels lihui has not seen before */
-	char *locale;	    /* "en" (default) or "zh_CN" */
-	char *timezone;	    /* IANA zone; default "UTC" */
-	unsigned sections;  /* default: all five */
-	int meeting_wday;   /* default 1 (Monday) */
-	int meeting_minute; /* default 600 (10:00) */
-	int meeting_length; /* minutes; default 60 */
-	int review_minutes; /* agenda time box of the action review; 10 */
-	char *channel_name; /* console adapter's channel; "console" */
+	char *locale;	     /* "en" (default) or "zh_CN" */
+	char *timezone;	     /* IANA zone; default "UTC" */
+	unsigned sections;   /* default: all five */
+	int meeting_wday;    /* default 1 (Monday) */
+	int meeting_minute;  /* default 600 (10:00) */
+	int meeting_length;  /* minutes; default 60 */
+	int review_minutes;  /* agenda time box of the action review; 10 */
+	int meeting_timeout; /* hours before lihui ends a forgotten meeting; 4
+			      */
+	char *channel_name;  /* console adapter's channel; "console" */
 	char *admins[CONFIG_MAX_ADMINS]; /* may manage roster and settings */
 	size_t n_admins;		 /* 0: everyone may */
 

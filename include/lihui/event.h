@@ -25,6 +25,7 @@ struct chat_event {
 	const char *text;	  /* command arguments or message text */
 	int is_direct;		  /* sent in a direct message to the bot */
 	int mentions_bot;	  /* CHAT_MESSAGE: addressed to the bot */
+	const char *post_id; /* CHAT_MESSAGE: the platform's post, or NULL */
 };
 
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * meeting.h: what a meeting in the channel is made of, and the parser of
- * the "#" lines said during one (pure: no I/O, no clock, no allocation).
+ * meeting.h: what a meeting in the channel is made of; the parser of the
+ * "#" lines said during one (pure: no I/O, no clock, no allocation,
+ * src/core/hashline.c); and the meeting's recorder and minutes on top of
+ * the store (src/meeting.c).
  *
  * During a meeting every line said in the channel is kept in its log. A
  * line that starts with a keyword is also recorded as the matching
@@ -18,6 +20,9 @@
 #define LIHUI_MEETING_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "lihui/when.h"
 
 /* What one entry of a meeting's log is. */
 enum meeting_item_kind {
@@ -54,5 +59,69 @@ int hashline_parse(const char *line, size_t len, struct hashline *out,
 
 /** The English keyword of kind without '#' ("topic"), for logs. */
 const char *meeting_item_name(enum meeting_item_kind kind);
+
+/* The longest owner name an action item takes, in bytes. */
+#define MEETING_OWNER_MAX 64
+
+/* An action item as said: "@owner [due] text" (owner and due optional). */
+struct meeting_action_text {
+	char owner[MEETING_OWNER_MAX + 1]; /* "" when none was named */
+	int has_due;
+	struct date due;
+	const char *text; /* into the parsed text: what is left */
+};
+
+/**
+ * Split an action item's text: a leading @mention is its owner, then the
+ * longest run of one to three words when_parse() reads relative to today
+ * is its deadline, and the rest is what to do. -1 with *cause when
+ * nothing is left to do.
+ */
+int meeting_action_parse(const char *text, struct date today,
+			 struct meeting_action_text *out, char **cause);
+
+struct bot;
+struct channel;
+struct chat_event;
+struct store;
+struct config;
+
+/**
+ * A line said in a channel (not addressed to the bot): during the
+ * channel's running meeting it goes into the meeting's log and, when it
+ * is a "#" line, is recorded as that item and confirmed with a reaction
+ * on its post (a bad "#" line gets the reason, only for its author). One
+ * unit of work; nothing happens in a channel without a running meeting.
+ */
+void meeting_record_line(struct bot *b, const struct chat_event *ev);
+
+/* meeting_record_item()'s answer when the text, not the store, failed. */
+#define MEETING_BAD_TEXT (-2)
+
+/**
+ * Record an item of kind said by user in meeting_id (and, for
+ * MEETING_ACTION, the action item of channel_id it names, its deadline
+ * read in zone tz). MEETING_BAD_TEXT with *cause saying what is wrong
+ * with the text; -1 with *cause when the store failed.
+ */
+int meeting_record_item(struct store *s, int64_t channel_id, int64_t meeting_id,
+			const char *tz, int kind, const char *user,
+			const char *text, int64_t now, const char *post_id,
+			char **cause);
+
+/**
+ * End every meeting that has run longer than the configured
+ * meeting_timeout at now, as closed automatically, and queue its minutes
+ * in its channel: one unit of work per meeting. Returns how many ended.
+ */
+int meeting_close_stale(struct bot *b, int64_t now);
+
+/**
+ * The minutes of meeting id of channel ch, rendered in loc (the chair
+ * and the channel's leads from config). Caller frees *out.
+ */
+int meeting_minutes(struct store *s, const struct config *config,
+		    const struct channel *ch, int64_t id, char **out,
+		    char **cause);
 
 #endif

@@ -107,6 +107,12 @@ void channel_release(struct channel *c);
 int store_channel_ensure(struct store *s, const char *key, const char *name,
 			 const struct channel *defaults, struct channel *out,
 			 char **cause);
+/** The channel with row id; *found = 0 (and *out empty) if none. */
+int store_channel_get(struct store *s, int64_t id, struct channel *out,
+		      int *found, char **cause);
+/** The channel with platform key; *found = 0 (and *out empty) if none. */
+int store_channel_find(struct store *s, const char *key, struct channel *out,
+		       int *found, char **cause);
 /** Save the settings of c (matched by c->id): name, locale, zone, etc. */
 int store_channel_update(struct store *s, const struct channel *c,
 			 char **cause);
@@ -326,5 +332,204 @@ int store_outbox_retry(struct store *s, int64_t id, int64_t next_at,
  *  (0 when none). */
 int store_outbox_backlog(struct store *s, int64_t *pending, int64_t *earliest,
 			 char **cause);
+
+/*
+ * Meetings (issue 4): at most one running meeting per channel; its log
+ * (every line said and every item recorded), corrections of attendance,
+ * the action items, and the members' ratings. User names are stored
+ * without the '@', as everywhere in the store.
+ */
+enum meeting_state { MEETING_RUNNING, MEETING_ENDED, MEETING_CANCELLED };
+
+struct meeting {
+	int64_t id;
+	int64_t channel_id;
+	char *title;
+	char *chair;	      /* who started it (user name) */
+	int state;	      /* enum meeting_state */
+	int64_t started_at;   /* UTC epoch seconds */
+	int64_t ended_at;     /* 0 while running */
+	int auto_closed;      /* ended by lihui after the time limit */
+	int next_topic;	      /* agenda topics already taken by /meeting next */
+	int64_t minutes_post; /* outbox row of the minutes' first part; 0 */
+	int amended;	      /* the minutes were amended after the end */
+};
+void meeting_release(struct meeting *m);
+void meeting_list_free(struct meeting *m, size_t n);
+
+/**
+ * Start a meeting in channel_id; -1 with a cause containing "already
+ * running" when one runs there (a partial unique index enforces it).
+ * *out (when not NULL) is the new meeting, to release.
+ */
+int store_meeting_start(struct store *s, int64_t channel_id, const char *title,
+			const char *chair, int64_t now, struct meeting *out,
+			char **cause);
+/** Whether any channel holds a running meeting (one cheap lookup). */
+int store_meeting_any_running(struct store *s, int *any, char **cause);
+/** The running meeting of channel_id; *found = 0 when there is none. */
+int store_meeting_running(struct store *s, int64_t channel_id,
+			  struct meeting *out, int *found, char **cause);
+/** Meeting id (any state); *found = 0 when there is no such meeting. */
+int store_meeting_get(struct store *s, int64_t id, struct meeting *out,
+		      int *found, char **cause);
+/** The channel's latest ended meeting; *found = 0 when none. */
+int store_meeting_last_ended(struct store *s, int64_t channel_id,
+			     struct meeting *out, int *found, char **cause);
+/**
+ * End (state ENDED, ended_at = now) or cancel (CANCELLED) a running
+ * meeting; a meeting that is not running is an error.
+ */
+int store_meeting_end(struct store *s, int64_t id, int64_t now, int auto_closed,
+		      char **cause);
+int store_meeting_cancel(struct store *s, int64_t id, int64_t now,
+			 char **cause);
+/** Running meetings started at or before started_before (to end them),
+ *  oldest first. */
+int store_meeting_stale(struct store *s, int64_t started_before,
+			struct meeting **out, size_t *n, char **cause);
+/** Record the minutes' post (outbox row) and the Markdown posted. */
+int store_meeting_set_minutes(struct store *s, int64_t id, int64_t post,
+			      const char *markdown, char **cause);
+/**
+ * The Markdown of the minutes last recorded, allocated (caller frees);
+ * NULL (no error) if none. No such meeting is an error.
+ */
+int store_meeting_minutes(struct store *s, int64_t id, char **markdown,
+			  char **cause);
+int store_meeting_set_next_topic(struct store *s, int64_t id, int next_topic,
+				 char **cause);
+int store_meeting_set_amended(struct store *s, int64_t id, char **cause);
+
+/* One entry of a meeting's log (kind: enum meeting_item_kind). */
+struct meeting_item {
+	int64_t id;
+	int64_t meeting_id;
+	int kind;
+	char *user_name;
+	char *text;
+	int64_t at;
+	char *post_id;	   /* the chat post it came from, or NULL */
+	int64_t action_id; /* MEETING_ACTION: its action item; else 0 */
+};
+void meeting_item_list_free(struct meeting_item *m, size_t n);
+void meeting_item_release(struct meeting_item *m);
+
+/**
+ * Add an entry to the log. action_id is required (the action item added
+ * first, see store_action_add) for MEETING_ACTION and must be 0 for any
+ * other kind.
+ */
+int store_meeting_item_add(struct store *s, int64_t meeting_id, int kind,
+			   const char *user_name, const char *text, int64_t at,
+			   const char *post_id, int64_t action_id, int64_t *id,
+			   char **cause);
+/** The log in order (removed items left out). */
+int store_meeting_item_list(struct store *s, int64_t meeting_id,
+			    struct meeting_item **out, size_t *n, char **cause);
+/**
+ * The newest item that is not a MEETING_LINE nor removed, by user_name
+ * (NULL: by anyone); *found = 0 when none. For /meeting undo; release
+ * *out with meeting_item_release().
+ */
+int store_meeting_item_last(struct store *s, int64_t meeting_id,
+			    const char *user_name, struct meeting_item *out,
+			    int *found, char **cause);
+/**
+ * Remove item id from the log (undo); its action item is deleted too, all
+ * or nothing. An item already removed is an error.
+ */
+int store_meeting_item_remove(struct store *s, int64_t id, char **cause);
+
+/*
+ * Lines said per user during a meeting (all kinds, removed ones too: an
+ * undone item was still said), most first, then by name.
+ */
+struct meeting_speaker {
+	char *user_name;
+	int lines;
+};
+void meeting_speaker_list_free(struct meeting_speaker *m, size_t n);
+int store_meeting_speakers(struct store *s, int64_t meeting_id,
+			   struct meeting_speaker **out, size_t *n,
+			   char **cause);
+
+/* /meeting present|absent corrections: the last one per user wins. */
+int store_meeting_mark(struct store *s, int64_t meeting_id,
+		       const char *user_name, int present, char **cause);
+struct meeting_mark {
+	char *user_name;
+	int present; /* 1 or 0 */
+};
+void meeting_mark_list_free(struct meeting_mark *m, size_t n);
+/** The marks of a meeting, by user name. */
+int store_meeting_marks(struct store *s, int64_t meeting_id,
+			struct meeting_mark **out, size_t *n, char **cause);
+
+/*
+ * Action items. Their ids are the numbers members use (/action done N),
+ * so they are never reused, even after an undo deleted one.
+ */
+enum action_state { ACTION_OPEN, ACTION_DONE, ACTION_DROPPED };
+
+struct action_item {
+	int64_t id;
+	int64_t channel_id;
+	int64_t meeting_id; /* 0: added outside a meeting */
+	char *owner;	    /* user name; NULL: unassigned */
+	char *owner_id;	    /* the platform's user id, or NULL */
+	char *text;
+	char *due; /* "YYYY-MM-DD", or NULL */
+	int state; /* enum action_state */
+	char *created_by;
+	int64_t created_at;
+	int64_t closed_at; /* 0 while open */
+	char *note;	   /* why it was closed, or NULL */
+};
+void action_item_release(struct action_item *a);
+void action_item_list_free(struct action_item *a, size_t n);
+
+/**
+ * Add an open action item; meeting_id 0 for none, else a meeting of
+ * channel_id. due is "YYYY-MM-DD" or NULL; owner_id is kept only with an
+ * owner.
+ */
+int store_action_add(struct store *s, int64_t channel_id, int64_t meeting_id,
+		     const char *owner, const char *owner_id, const char *text,
+		     const char *due, const char *created_by, int64_t now,
+		     int64_t *id, char **cause);
+/** Action item id of channel_id; *found = 0 when none there. */
+int store_action_get(struct store *s, int64_t channel_id, int64_t id,
+		     struct action_item *out, int *found, char **cause);
+/** The items a meeting created, in id order. */
+int store_action_list_meeting(struct store *s, int64_t meeting_id,
+			      struct action_item **out, size_t *n,
+			      char **cause);
+/**
+ * The channel's items in id order: states is a bit set (1u << state),
+ * other bits are an error; owner (user name) narrows it when not NULL.
+ */
+int store_action_list(struct store *s, int64_t channel_id, unsigned states,
+		      const char *owner, struct action_item **out, size_t *n,
+		      char **cause);
+/**
+ * Close (DONE or DROPPED, with a note or NULL; closed_at = now) or reopen
+ * (OPEN: closed_at and note cleared) item id.
+ */
+int store_action_set_state(struct store *s, int64_t id, int state,
+			   const char *note, int64_t now, char **cause);
+/** Set (due = "YYYY-MM-DD") or clear (NULL) the deadline of item id. */
+int store_action_set_due(struct store *s, int64_t id, const char *due,
+			 char **cause);
+/** Assign item id (owner NULL: unassigned, owner_id then ignored). */
+int store_action_set_owner(struct store *s, int64_t id, const char *owner,
+			   const char *owner_id, char **cause);
+
+/* Ratings of a meeting, 1 to 5, one per member (a second one replaces). */
+int store_rating_set(struct store *s, int64_t meeting_id, const char *user,
+		     int rating, int64_t now, char **cause);
+/** Number of ratings and their average (0 when none). */
+int store_rating_summary(struct store *s, int64_t meeting_id, int *count,
+			 double *average, char **cause);
 
 #endif

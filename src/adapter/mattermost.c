@@ -575,6 +575,7 @@ mm_post_event(const struct mm *m, const struct mm_msg *msg,
 	if (ev->user_name[0] == '\0')
 		ev->user_name = msg->user_id;
 	ev->text = msg->message;
+	ev->post_id = msg->post_id[0] != '\0' ? msg->post_id : NULL;
 	ev->is_direct = strcmp(msg->channel_type, "D") == 0;
 	for (i = 0; i < msg->n_mentions; i++)
 		if (strcmp(msg->mentions[i], m->bot_id) == 0)

@@ -1,17 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * meeting.c: the "/meeting" command group (its first subcommands: the
- * roster and the channel's settings).
+ * meeting.c: the "/meeting" command group: running a meeting in the
+ * channel, the roster and the channel's settings.
  *
+ *	/meeting start|开始 [title]		one meeting per channel
+ *	/meeting topic|议题 <title>		a new topic
+ *	/meeting next|下一个			the agenda's next topic
+ *	/meeting note|记录 <text>		a note (like #info)
+ *	/meeting decide|决议 <text>		a decision (like #agreed)
+ *	/meeting action|行动 [@owner] [due] <text>	an action item
+ *	/meeting present|出席 @user ... / absent|缺席 @user ...	corrections
+ *	/meeting undo|撤销			the last item (chairs: anyone's)
+ *	/meeting end|结束			post the minutes (chairs)
+ *	/meeting cancel|取消			no minutes (chairs)
+ *	/meeting minutes|纪要 [id]		post the minutes again
  *	/meeting roster|名单 add|remove @user ...	(admins)
  *	/meeting roster|名单 [list]
  *	/meeting config|设置				show the settings
  *	/meeting config|设置 locale|timezone|sections <value>	(admins)
  *
- * The roster is who is expected to report and attend: the agenda's "not
- * reported yet" list comes from it.
+ * The chairs of a meeting are who started it and the configured admins
+ * (the channel's leads). Items recorded by command are also posted in the
+ * channel, since a slash command's text is seen by its author only. The
+ * roster is who is expected to report and attend: the agenda's "not
+ * reported yet" list and the minutes' absentees come from it.
  */
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +35,8 @@
 #include "lihui/bot.h"
 #include "lihui/buf.h"
 #include "lihui/cmd.h"
+#include "lihui/config.h"
+#include "lihui/meeting.h"
 #include "lihui/report.h"
 #include "lihui/render.h"
 #include "lihui/tz.h"
@@ -26,10 +44,52 @@
 
 #define MEETING_REPLY_MAX (64 * 1024)
 
+static enum cmd_status cmd_meeting_action(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_absent(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_cancel(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_config(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_decide(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_end(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_minutes(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_next(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_note(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_present(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_roster(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_start(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_topic(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_undo(struct cmd_ctx *, struct args *);
 
 static const struct cmd_sub cmd_meeting_subs[] = {
+	{
+	    .name = "absent",
+	    .alias = "缺席",
+	    .min_args = 1,
+	    .max_args = ARGS_MAX - 1,
+	    .usage = N_("@user ..."),
+	    .help = N_("count people as absent from the running meeting"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_absent,
+	},
+	{
+	    .name = "action",
+	    .alias = "行动",
+	    .min_args = 1,
+	    .max_args = -1,
+	    .usage = N_("[@owner] [due] <text>"),
+	    .help = N_("record an action item"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_action,
+	},
+	{
+	    .name = "cancel",
+	    .alias = "取消",
+	    .min_args = 0,
+	    .max_args = 0,
+	    .usage = "",
+	    .help = N_("stop the running meeting without minutes"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_cancel,
+	},
 	{
 	    .name = "config",
 	    .alias = "设置",
@@ -42,6 +102,66 @@ static const struct cmd_sub cmd_meeting_subs[] = {
 	    .exec = cmd_meeting_config,
 	},
 	{
+	    .name = "decide",
+	    .alias = "决议",
+	    .min_args = 1,
+	    .max_args = -1,
+	    .usage = N_("<text>"),
+	    .help = N_("record a decision"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_decide,
+	},
+	{
+	    .name = "end",
+	    .alias = "结束",
+	    .min_args = 0,
+	    .max_args = 0,
+	    .usage = "",
+	    .help = N_("end the meeting and post the minutes"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_end,
+	},
+	{
+	    .name = "minutes",
+	    .alias = "纪要",
+	    .min_args = 0,
+	    .max_args = 1,
+	    .usage = N_("[meeting number]"),
+	    .help = N_("post the minutes of the last (or a given) meeting"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_minutes,
+	},
+	{
+	    .name = "next",
+	    .alias = "下一个",
+	    .min_args = 0,
+	    .max_args = 0,
+	    .usage = "",
+	    .help = N_("move to the agenda's next topic"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_next,
+	},
+	{
+	    .name = "note",
+	    .alias = "记录",
+	    .min_args = 1,
+	    .max_args = -1,
+	    .usage = N_("<text>"),
+	    .help = N_("record a note"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_note,
+	},
+	{
+	    .name = "present",
+	    .alias = "出席",
+	    .min_args = 1,
+	    .max_args = ARGS_MAX - 1,
+	    .usage = N_("@user ..."),
+	    .help = N_("count people as present at the running meeting"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_present,
+	},
+	{
 	    .name = "roster",
 	    .alias = "名单",
 	    .min_args = 0,
@@ -51,13 +171,43 @@ static const struct cmd_sub cmd_meeting_subs[] = {
 	    .flags = CMD_NODM,
 	    .exec = cmd_meeting_roster,
 	},
+	{
+	    .name = "start",
+	    .alias = "开始",
+	    .min_args = 0,
+	    .max_args = -1,
+	    .usage = N_("[title]"),
+	    .help = N_("start the meeting in this channel"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_start,
+	},
+	{
+	    .name = "topic",
+	    .alias = "议题",
+	    .min_args = 1,
+	    .max_args = -1,
+	    .usage = N_("<title>"),
+	    .help = N_("move to a new topic"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_topic,
+	},
+	{
+	    .name = "undo",
+	    .alias = "撤销",
+	    .min_args = 0,
+	    .max_args = 0,
+	    .usage = "",
+	    .help = N_("remove the last item recorded"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_undo,
+	},
 	{ .name = NULL },
 };
 
 const struct cmd_entry cmd_meeting_entry = {
 	.name = "meeting",
 	.default_sub = "roster",
-	.help = N_("the meeting: roster and settings"),
+	.help = N_("the meeting: run it, record it, its roster and settings"),
 	.subs = cmd_meeting_subs,
 };
 
@@ -272,4 +422,404 @@ cmd_meeting_config(struct cmd_ctx *ctx, struct args *a)
 	if (store_channel_update(ctx->bot->store, c, &cause) != 0)
 		return cmd_store_error(ctx, cause);
 	return meeting_config_show(ctx);
+}
+
+/* Post a formatted text in the channel. */
+static void meeting_post(struct cmd_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+meeting_post(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	cmd_post(ctx, text);
+	free(text);
+}
+
+/* Whether the command's author chairs m: who started it, or a lead. */
+static int
+meeting_is_chair(const struct cmd_ctx *ctx, const struct meeting *m)
+{
+	const struct config *c = ctx->bot->config;
+	size_t i;
+
+	if (strcmp(ctx->ev->user_name, m->chair) == 0)
+		return 1;
+	for (i = 0; i < c->n_admins; i++)
+		if (strcmp(c->admins[i], ctx->ev->user_name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The channel's running meeting into *m (release it); when there is none
+ * the user is told how to start one and -1 is returned.
+ */
+static int
+meeting_running(struct cmd_ctx *ctx, struct meeting *m)
+{
+	char *cause = NULL;
+	int found = 0;
+
+	if (store_meeting_running(ctx->bot->store, ctx->channel.id, m, &found,
+				  &cause) != 0) {
+		cmd_store_error(ctx, cause);
+		return -1;
+	}
+	if (!found) {
+		cmd_error(ctx,
+			  L_(ctx->loc, "No meeting is running here; start one "
+				       "with /%s start [title]"),
+			  ctx->trigger);
+		return -1;
+	}
+	return 0;
+}
+
+/* Refuse a text over MEETING_TEXT_MAX bytes; 0 when it fits. */
+static int
+meeting_text_fits(struct cmd_ctx *ctx, const char *text)
+{
+	if (strlen(text) <= MEETING_TEXT_MAX)
+		return 0;
+	cmd_usage_error(ctx, L_(ctx->loc, "the text is too long"));
+	return -1;
+}
+
+static enum cmd_status
+cmd_meeting_start(struct cmd_ctx *ctx, struct args *a)
+{
+	struct meeting m;
+	const char *title = args_rest(a, 0);
+	char *cause = NULL;
+	int found = 0;
+
+	if (store_meeting_running(ctx->bot->store, ctx->channel.id, &m, &found,
+				  &cause) != 0)
+		return cmd_store_error(ctx, cause);
+	if (found) {
+		cmd_error(ctx,
+			  L_(ctx->loc, "Meeting %lld is already running here "
+				       "(started by @%s); end it with /%s end"),
+			  (long long)m.id, m.chair, ctx->trigger);
+		meeting_release(&m);
+		return CMD_ERROR;
+	}
+	if (*title == '\0')
+		title = L_(ctx->loc, "Weekly meeting");
+	if (meeting_text_fits(ctx, title) != 0)
+		return CMD_ERROR;
+	if (store_meeting_start(ctx->bot->store, ctx->channel.id, title,
+				ctx->ev->user_name, ctx->now, &m, &cause) != 0)
+		return cmd_store_error(ctx, cause);
+	meeting_post(ctx,
+		     L_(ctx->loc, "Meeting %lld started: %s (chair @%s). Lines "
+				  "starting with #topic #info #idea #agreed "
+				  "#action #link are recorded; /%s end posts "
+				  "the minutes."),
+		     (long long)m.id, m.title, m.chair, ctx->trigger);
+	meeting_release(&m);
+	return CMD_OK;
+}
+
+/* Record one item of kind from the command's text and show it. */
+static enum cmd_status
+meeting_item(struct cmd_ctx *ctx, int kind, const char *text)
+{
+	struct meeting m;
+	char *cause = NULL;
+	int rc;
+
+	if (meeting_text_fits(ctx, text) != 0 || meeting_running(ctx, &m) != 0)
+		return CMD_ERROR;
+	rc = meeting_record_item(
+	    ctx->bot->store, ctx->channel.id, m.id, ctx->channel.timezone, kind,
+	    ctx->ev->user_name, text, ctx->now, NULL, &cause);
+	meeting_release(&m);
+	if (rc == MEETING_BAD_TEXT) {
+		cmd_usage_error(ctx, cause);
+		free(cause);
+		return CMD_ERROR;
+	}
+	if (rc != 0)
+		return cmd_store_error(ctx, cause);
+	switch (kind) {
+	case MEETING_TOPIC:
+		meeting_post(ctx, L_(ctx->loc, "Topic: %s"), text);
+		break;
+	case MEETING_AGREED:
+		meeting_post(ctx, L_(ctx->loc, "Decision recorded: %s"), text);
+		break;
+	case MEETING_ACTION:
+		meeting_post(ctx, L_(ctx->loc, "Action item recorded: %s"),
+			     text);
+		break;
+	default:
+		meeting_post(ctx, L_(ctx->loc, "Noted: %s"), text);
+		break;
+	}
+	return CMD_OK;
+}
+
+static enum cmd_status
+cmd_meeting_topic(struct cmd_ctx *ctx, struct args *a)
+{
+	return meeting_item(ctx, MEETING_TOPIC, args_rest(a, 0));
+}
+
+static enum cmd_status
+cmd_meeting_note(struct cmd_ctx *ctx, struct args *a)
+{
+	return meeting_item(ctx, MEETING_INFO, args_rest(a, 0));
+}
+
+static enum cmd_status
+cmd_meeting_decide(struct cmd_ctx *ctx, struct args *a)
+{
+	return meeting_item(ctx, MEETING_AGREED, args_rest(a, 0));
+}
+
+static enum cmd_status
+cmd_meeting_action(struct cmd_ctx *ctx, struct args *a)
+{
+	return meeting_item(ctx, MEETING_ACTION, args_rest(a, 0));
+}
+
+/* The agenda's next topic: the cycle's queued topics, one at a time. */
+static enum cmd_status
+cmd_meeting_next(struct cmd_ctx *ctx, struct args *a)
+{
+	struct meeting m;
+	struct cycle cy;
+	struct topic *t = NULL;
+	size_t n = 0;
+	char *cause = NULL;
+	enum cmd_status st;
+
+	(void)a;
+	if (meeting_running(ctx, &m) != 0)
+		return CMD_ERROR;
+	if (cmd_cycle(ctx, &cy) != 0) {
+		meeting_release(&m);
+		return CMD_ERROR;
+	}
+	if (store_topic_list(ctx->bot->store, cy.id, &t, &n, &cause) != 0) {
+		meeting_release(&m);
+		return cmd_store_error(ctx, cause);
+	}
+	if ((size_t)m.next_topic >= n) {
+		cmd_error(ctx,
+			  L_(ctx->loc, "The agenda has no more topics; name "
+				       "one with /%s topic <title>"),
+			  ctx->trigger);
+		st = CMD_ERROR;
+	} else if (store_meeting_set_next_topic(
+		       ctx->bot->store, m.id, m.next_topic + 1, &cause) != 0) {
+		st = cmd_store_error(ctx, cause);
+	} else
+		st = meeting_item(ctx, MEETING_TOPIC, t[m.next_topic].title);
+	topic_list_free(t, n);
+	meeting_release(&m);
+	return st;
+}
+
+/* present / absent: the last correction for a user wins. */
+static enum cmd_status
+meeting_marks(struct cmd_ctx *ctx, struct args *a, int present)
+{
+	char name[USER_NAME_MAX + 1], *cause = NULL;
+	struct meeting m;
+	struct buf names;
+	int i;
+
+	for (i = 0; i < a->argc; i++) {
+		if (!report_parse_mention(a->argv[i], name)) {
+			cmd_usage_error(ctx, L_(ctx->loc, "each name must look "
+							  "like @user"));
+			return CMD_ERROR;
+		}
+	}
+	if (meeting_running(ctx, &m) != 0)
+		return CMD_ERROR;
+	buf_init(&names, MEETING_REPLY_MAX);
+	for (i = 0; i < a->argc; i++) {
+		report_parse_mention(a->argv[i], name);
+		if (store_meeting_mark(ctx->bot->store, m.id, name, present,
+				       &cause) != 0) {
+			buf_release(&names);
+			meeting_release(&m);
+			return cmd_store_error(ctx, cause);
+		}
+		buf_printf(&names, " @%s", name);
+	}
+	cmd_reply(ctx,
+		  present ? L_(ctx->loc, "Counted as present:%s")
+			  : L_(ctx->loc, "Counted as absent:%s"),
+		  buf_str(&names));
+	buf_release(&names);
+	meeting_release(&m);
+	return CMD_OK;
+}
+
+static enum cmd_status
+cmd_meeting_present(struct cmd_ctx *ctx, struct args *a)
+{
+	return meeting_marks(ctx, a, 1);
+}
+
+static enum cmd_status
+cmd_meeting_absent(struct cmd_ctx *ctx, struct args *a)
+{
+	return meeting_marks(ctx, a, 0);
+}
+
+/* Remove the last item: the chairs' may be anyone's, others' their own. */
+static enum cmd_status
+cmd_meeting_undo(struct cmd_ctx *ctx, struct args *a)
+{
+	struct meeting m;
+	struct meeting_item it;
+	char *cause = NULL;
+	int found = 0;
+
+	(void)a;
+	if (meeting_running(ctx, &m) != 0)
+		return CMD_ERROR;
+	if (store_meeting_item_last(
+		ctx->bot->store, m.id,
+		meeting_is_chair(ctx, &m) ? NULL : ctx->ev->user_name, &it,
+		&found, &cause) != 0) {
+		meeting_release(&m);
+		return cmd_store_error(ctx, cause);
+	}
+	meeting_release(&m);
+	if (!found) {
+		cmd_error(ctx, L_(ctx->loc, "Nothing of yours to undo"));
+		return CMD_ERROR;
+	}
+	if (store_meeting_item_remove(ctx->bot->store, it.id, &cause) != 0) {
+		meeting_item_release(&it);
+		return cmd_store_error(ctx, cause);
+	}
+	meeting_post(ctx, L_(ctx->loc, "Removed the %s by @%s: %s"),
+		     meeting_item_name((enum meeting_item_kind)it.kind),
+		     it.user_name, it.text);
+	meeting_item_release(&it);
+	return CMD_OK;
+}
+
+/* Render meeting id's minutes and post them in the channel. */
+static enum cmd_status
+meeting_post_minutes(struct cmd_ctx *ctx, int64_t id)
+{
+	char *md = NULL, *cause = NULL;
+
+	if (meeting_minutes(ctx->bot->store, ctx->bot->config, &ctx->channel,
+			    id, &md, &cause) != 0)
+		return cmd_store_error(ctx, cause);
+	if (store_meeting_set_minutes(ctx->bot->store, id, 0, md, &cause) !=
+	    0) {
+		free(md);
+		return cmd_store_error(ctx, cause);
+	}
+	cmd_post(ctx, md);
+	free(md);
+	return CMD_OK;
+}
+
+static enum cmd_status
+cmd_meeting_end(struct cmd_ctx *ctx, struct args *a)
+{
+	struct meeting m;
+	char *cause = NULL;
+	enum cmd_status st;
+
+	(void)a;
+	if (meeting_running(ctx, &m) != 0)
+		return CMD_ERROR;
+	if (!meeting_is_chair(ctx, &m)) {
+		cmd_error(ctx,
+			  L_(ctx->loc, "Only the chair (@%s) or the leads may "
+				       "end the meeting"),
+			  m.chair);
+		meeting_release(&m);
+		return CMD_ERROR;
+	}
+	if (store_meeting_end(ctx->bot->store, m.id, ctx->now, 0, &cause) !=
+	    0) {
+		meeting_release(&m);
+		return cmd_store_error(ctx, cause);
+	}
+	st = meeting_post_minutes(ctx, m.id);
+	meeting_release(&m);
+	return st;
+}
+
+static enum cmd_status
+cmd_meeting_cancel(struct cmd_ctx *ctx, struct args *a)
+{
+	struct meeting m;
+	char *cause = NULL;
+
+	(void)a;
+	if (meeting_running(ctx, &m) != 0)
+		return CMD_ERROR;
+	if (!meeting_is_chair(ctx, &m)) {
+		cmd_error(ctx,
+			  L_(ctx->loc, "Only the chair (@%s) or the leads may "
+				       "cancel the meeting"),
+			  m.chair);
+		meeting_release(&m);
+		return CMD_ERROR;
+	}
+	if (store_meeting_cancel(ctx->bot->store, m.id, ctx->now, &cause) !=
+	    0) {
+		meeting_release(&m);
+		return cmd_store_error(ctx, cause);
+	}
+	meeting_post(ctx, L_(ctx->loc, "Meeting %lld cancelled; no minutes."),
+		     (long long)m.id);
+	meeting_release(&m);
+	return CMD_OK;
+}
+
+static enum cmd_status
+cmd_meeting_minutes(struct cmd_ctx *ctx, struct args *a)
+{
+	struct meeting m;
+	char *cause = NULL;
+	long id = 0;
+	int found = 0, rc;
+
+	if (a->argc == 1 && args_int(a->argv[0], 1, INT32_MAX, &id) != 0) {
+		cmd_usage_error(ctx, L_(ctx->loc, "give a meeting number"));
+		return CMD_ERROR;
+	}
+	rc = id > 0 ? store_meeting_get(ctx->bot->store, id, &m, &found, &cause)
+		    : store_meeting_last_ended(ctx->bot->store, ctx->channel.id,
+					       &m, &found, &cause);
+	if (rc != 0)
+		return cmd_store_error(ctx, cause);
+	if (!found || m.channel_id != ctx->channel.id ||
+	    m.state != MEETING_ENDED) {
+		if (found)
+			meeting_release(&m);
+		if (id > 0)
+			cmd_error(ctx,
+				  L_(ctx->loc, "No ended meeting %ld in this "
+					       "channel"),
+				  id);
+		else
+			cmd_error(ctx, L_(ctx->loc, "No meeting has ended in "
+						    "this channel yet"));
+		return CMD_ERROR;
+	}
+	id = (long)m.id;
+	meeting_release(&m);
+	return meeting_post_minutes(ctx, id);
 }

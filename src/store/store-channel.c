@@ -31,14 +31,14 @@ channel_release(struct channel *c)
 }
 
 int
-store_channel_ensure(struct store *s, const char *key, const char *name,
-		     const struct channel *defaults, struct channel *out,
-		     char **cause)
+store_channel_find(struct store *s, const char *key, struct channel *out,
+		   int *found, char **cause)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	*found = 0;
 	st = store_stmt(
 	    s, STMT_CHANNEL_GET,
 	    "SELECT " CHANNEL_COLUMNS " FROM channels WHERE key = ?1", cause);
@@ -49,12 +49,51 @@ store_channel_ensure(struct store *s, const char *key, const char *name,
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		channel_read(st, out);
-		sqlite3_reset(st);
-		return 0;
-	}
-	if (rc != SQLITE_DONE)
+		*found = 1;
+	} else if (rc != SQLITE_DONE)
 		return store_fail(s, st, "cannot find channel", cause);
 	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_channel_get(struct store *s, int64_t id, struct channel *out, int *found,
+		  char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	*found = 0;
+	st = store_stmt(
+	    s, STMT_CHANNEL_BY_ID,
+	    "SELECT " CHANNEL_COLUMNS " FROM channels WHERE id = ?1", cause);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_bind_int64(st, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		channel_read(st, out);
+		*found = 1;
+	} else if (rc != SQLITE_DONE)
+		return store_fail(s, st, "cannot find channel", cause);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_channel_ensure(struct store *s, const char *key, const char *name,
+		     const struct channel *defaults, struct channel *out,
+		     char **cause)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (store_channel_find(s, key, out, &found, cause) != 0)
+		return -1;
+	if (found)
+		return 0;
 
 	/* created_at is informational, so SQLite's clock will do. */
 	st = store_stmt(s, STMT_CHANNEL_ADD,

@@ -9,8 +9,9 @@
  * global. A file database runs in WAL mode with synchronous=NORMAL: a commit
  * appends to the WAL without an fsync, so it survives a crash of the
  * process, and a power loss can lose the last commits but not corrupt the
- * file. foreign_keys is on (deleting a channel deletes its members, cycles
- * and jobs; deleting a cycle its reports, metrics and topics). A file is
+ * file. foreign_keys is on (deleting a channel deletes its members, cycles,
+ * jobs, meetings and action items; deleting a cycle its reports, metrics
+ * and topics; deleting a meeting its log, marks and ratings). A file is
  * held with locking_mode=EXCLUSIVE: lihui is its only user, so no lock
  * calls per transaction and no -shm file, but a sqlite3 shell or a backup
  * must wait until the daemon stops (or copy the file while it is stopped).
@@ -238,6 +239,97 @@ static const char *const migrations[] = {
 	 */
 	("ALTER TABLE outbox ADD COLUMN ref INTEGER REFERENCES outbox (id);"
 	 "ALTER TABLE outbox ADD COLUMN target_post TEXT;"),
+
+	/*
+	 * 5: meetings (issue 4). Enums are integers (enum meeting_state,
+	 * meeting_item_kind, action_state); ended_at, minutes_post and
+	 * closed_at are NULL until there is one. meetings_running holds
+	 * only running meetings (state 0) and is UNIQUE on channel_id: one
+	 * running meeting per channel, enforced by SQLite. meetings_stale,
+	 * just as small, finds running meetings by start time for the time
+	 * limit; queries must say "state = 0" literally to use it.
+	 * meetings_channel serves a channel's running meeting, its latest
+	 * ended one (in ended_at, id order: no sort) and the cascade from
+	 * channels. The log is read per meeting in id order (the list, undo
+	 * walking back from the newest, speakers), all from
+	 * meeting_items_meeting, which the cascade from meetings also uses.
+	 * An item's action_id has no REFERENCES: an action item goes only
+	 * with its item (store_meeting_item_remove), and the foreign key
+	 * would need another index to check each delete. action_items_state
+	 * finds a channel's items of each state asked for, leaving a sort
+	 * of the few found; action_items_meeting lists a meeting's items
+	 * and serves its ON DELETE SET NULL. Action item ids are
+	 * AUTOINCREMENT: members refer to them by number, so an undone
+	 * one's is not reused. Marks and ratings are read by their primary
+	 * key.
+	 */
+	("CREATE TABLE meetings ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  channel_id INTEGER NOT NULL"
+	 "    REFERENCES channels (id) ON DELETE CASCADE,"
+	 "  title TEXT NOT NULL,"
+	 "  chair TEXT NOT NULL,"
+	 "  state INTEGER NOT NULL DEFAULT 0,"
+	 "  started_at INTEGER NOT NULL,"
+	 "  ended_at INTEGER,"
+	 "  auto_closed INTEGER NOT NULL DEFAULT 0,"
+	 "  next_topic INTEGER NOT NULL DEFAULT 0,"
+	 "  minutes_post INTEGER,"
+	 "  minutes TEXT,"
+	 "  amended INTEGER NOT NULL DEFAULT 0"
+	 ");"
+	 "CREATE UNIQUE INDEX meetings_running"
+	 "  ON meetings (channel_id) WHERE state = 0;"
+	 "CREATE INDEX meetings_stale ON meetings (started_at) WHERE state = 0;"
+	 "CREATE INDEX meetings_channel"
+	 "  ON meetings (channel_id, state, ended_at);"
+	 "CREATE TABLE meeting_items ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  meeting_id INTEGER NOT NULL"
+	 "    REFERENCES meetings (id) ON DELETE CASCADE,"
+	 "  kind INTEGER NOT NULL,"
+	 "  user_name TEXT NOT NULL,"
+	 "  text TEXT NOT NULL,"
+	 "  at INTEGER NOT NULL,"
+	 "  post_id TEXT,"
+	 "  action_id INTEGER,"
+	 "  removed INTEGER NOT NULL DEFAULT 0"
+	 ");"
+	 "CREATE INDEX meeting_items_meeting ON meeting_items (meeting_id, id);"
+	 "CREATE TABLE meeting_marks ("
+	 "  meeting_id INTEGER NOT NULL"
+	 "    REFERENCES meetings (id) ON DELETE CASCADE,"
+	 "  user_name TEXT NOT NULL,"
+	 "  present INTEGER NOT NULL,"
+	 "  PRIMARY KEY (meeting_id, user_name)"
+	 ") WITHOUT ROWID;"
+	 "CREATE TABLE action_items ("
+	 "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	 "  channel_id INTEGER NOT NULL"
+	 "    REFERENCES channels (id) ON DELETE CASCADE,"
+	 "  meeting_id INTEGER"
+	 "    REFERENCES meetings (id) ON DELETE SET NULL,"
+	 "  owner TEXT,"
+	 "  owner_id TEXT,"
+	 "  text TEXT NOT NULL,"
+	 "  due TEXT,"
+	 "  state INTEGER NOT NULL DEFAULT 0,"
+	 "  created_by TEXT NOT NULL,"
+	 "  created_at INTEGER NOT NULL,"
+	 "  closed_at INTEGER,"
+	 "  note TEXT"
+	 ");"
+	 "CREATE INDEX action_items_state"
+	 "  ON action_items (channel_id, state, id);"
+	 "CREATE INDEX action_items_meeting ON action_items (meeting_id);"
+	 "CREATE TABLE meeting_ratings ("
+	 "  meeting_id INTEGER NOT NULL"
+	 "    REFERENCES meetings (id) ON DELETE CASCADE,"
+	 "  user_name TEXT NOT NULL,"
+	 "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+	 "  at INTEGER NOT NULL,"
+	 "  PRIMARY KEY (meeting_id, user_name)"
+	 ") WITHOUT ROWID;"),
 };
 
 #define STORE_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,11 @@ tb_collect(struct tb *tb)
 		else if (m[i].kind == OUTBOX_EPHEMERAL)
 			buf_printf(&b, "[ephemeral @%s] %s\n", m[i].user,
 				   m[i].text);
+		else if (m[i].kind == OUTBOX_REACTION)
+			buf_printf(&b, "[reaction :%s: on %s]\n", m[i].text,
+				   m[i].post_id);
+		else if (m[i].kind == OUTBOX_EDIT)
+			buf_printf(&b, "[edit] %s\n", m[i].text);
 		else
 			buf_printf(&b, "[dm @%s] %s\n", m[i].user, m[i].text);
 		tb->seen = m[i].id;
@@ -115,8 +121,11 @@ tb_message(struct tb *tb, const char *user, const char *text, int direct)
 {
 	struct chat_event ev;
 	size_t blen = strlen(tb->config.bot_name);
+	char post_id[32];
 
+	snprintf(post_id, sizeof post_id, "post%d", ++tb->posts);
 	memset(&ev, 0, sizeof ev);
+	ev.post_id = post_id;
 	ev.kind = CHAT_MESSAGE;
 	ev.channel_key = direct ? "dm-channel" : "ops";
 	ev.channel_name = ev.channel_key;

@@ -25,6 +25,7 @@ struct tb {
 	int64_t now;
 	int64_t seen; /* the last outbox id returned by tb_* */
 	char *out;    /* what the last call added to the outbox */
+	int posts;    /* channel lines said, numbering their post ids */
 };
 
 /** A fresh test bot (channel "ops", locale en unless set later). */

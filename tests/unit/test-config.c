@@ -53,6 +53,8 @@ static const struct {
 	  offsetof(struct config, meeting_length), 0 },
 	{ "channel", "review_minutes", FK_INT,
 	  offsetof(struct config, review_minutes), 0 },
+	{ "channel", "meeting_timeout", FK_INT,
+	  offsetof(struct config, meeting_timeout), 0 },
 	{ "channel", "name", FK_STR, offsetof(struct config, channel_name), 0 },
 	{ "channel", "admins", FK_ADMINS, 0, 0 },
 	{ "commands", "report", FK_STR, offsetof(struct config, trigger_report),
@@ -249,6 +251,7 @@ test_defaults(void **state)
 	assert_int_equal(c.meeting_minute, 600);
 	assert_int_equal(c.meeting_length, 60);
 	assert_int_equal(c.review_minutes, 10);
+	assert_int_equal(c.meeting_timeout, 4);
 	assert_string_equal(c.channel_name, "console");
 	assert_int_equal(c.n_admins, 0);
 	assert_string_equal(c.trigger_report, "report");
@@ -426,6 +429,12 @@ static const struct {
 	  "invalid review_minutes '-1': want an integer from 0 to 120" },
 	{ "review_minutes", "121", NULL, "invalid review_minutes '121'" },
 	{ "review_minutes", "ten", NULL, "invalid review_minutes 'ten'" },
+
+	{ "meeting_timeout", "1", "1", NULL },
+	{ "meeting_timeout", "48", "48", NULL },
+	{ "meeting_timeout", "0", NULL,
+	  "invalid meeting_timeout '0': want an integer from 1 to 48" },
+	{ "meeting_timeout", "49", NULL, "invalid meeting_timeout '49'" },
 
 	{ "name", "ops-weekly", "ops-weekly", NULL },
 	{ "name", "周会", "周会", NULL },

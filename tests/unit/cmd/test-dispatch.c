@@ -109,8 +109,8 @@ static const struct exchange unknown_en[] = {
 	{ VIA_CMD, "/agenda frob 1",
 	  "[ephemeral @alice] unknown subcommand 'frob' of /agenda; try "
 	  "/agenda help\n" },
-	{ VIA_CMD, "/meeting start",
-	  "[ephemeral @alice] unknown subcommand 'start' of /meeting; try "
+	{ VIA_CMD, "/meeting begin",
+	  "[ephemeral @alice] unknown subcommand 'begin' of /meeting; try "
 	  "/meeting help\n" },
 	{ VIA_CMD, "/lihui report foo",
 	  "[ephemeral @alice] unknown subcommand 'foo' of /report; try "
@@ -322,8 +322,9 @@ test_help(void **state)
 	out = tb_cmd(tb, "alice", "/lihui");
 	assert_non_null(strstr(out, "[ephemeral @alice] **/agenda** — the "
 				    "agenda of the next meeting\n"));
-	assert_true(strstr(out, "**/meeting** — the meeting: roster and "
-				"settings\n") > strstr(out, "**/agenda**"));
+	assert_true(strstr(out, "**/meeting** — the meeting: run it, record "
+				"it, its roster and settings\n") >
+		    strstr(out, "**/agenda**"));
 	assert_true(strstr(out, "**/report** — your status report") >
 		    strstr(out, "**/meeting**"));
 	assert_non_null(strstr(out, "- `/report done <text>` (完成) — add "

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "golden.h"
 #include "lihui/minutes.h"
 #include "lihui/utf8.h"
 #include "lihui/xmalloc.h"
@@ -202,102 +203,6 @@ late_view(enum locale loc)
 	return v;
 }
 
-/* The whole file at path, or NULL. Caller frees. */
-static char *
-read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t len = 0, n;
-	char chunk[4096];
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		data = xreallocarray(data, len + n + 1, 1);
-		memcpy(data + len, chunk, n);
-		len += n;
-	}
-	fclose(f);
-	if (data == NULL)
-		data = xstrdup("");
-	data[len] = '\0';
-	return data;
-}
-
-static int
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	size_t len = strlen(text);
-
-	if (f == NULL)
-		return -1;
-	if (fwrite(text, 1, len, f) != len) {
-		fclose(f);
-		return -1;
-	}
-	return fclose(f) == 0 ? 0 : -1;
-}
-
-/* Print the first line where want and got differ, 1-based. */
-static void
-print_first_difference(const char *want, const char *got)
-{
-	size_t line = 1, wl, gl;
-
-	for (;;) {
-		wl = strcspn(want, "\n");
-		gl = strcspn(got, "\n");
-		if (wl != gl || memcmp(want, got, wl) != 0 ||
-		    want[wl] != got[gl]) {
-			print_error("first difference at line %zu:\n"
-				    "  want: %.*s\n"
-				    "  got:  %.*s\n",
-				    line, (int)wl, want, (int)gl, got);
-			return;
-		}
-		if (want[wl] == '\0')
-			return;
-		want += wl + 1;
-		got += gl + 1;
-		line++;
-	}
-}
-
-/* Compare got with the golden file name (or rewrite it when asked). */
-static void
-check_golden(const char *name, const char *got)
-{
-	char path[256], actual[256];
-	char *want;
-
-	snprintf(path, sizeof path, GOLDEN_DIR "%s", name);
-	if (getenv("LIHUI_UPDATE_GOLDEN") != NULL) {
-		assert_int_equal(write_file(path, got), 0);
-		return;
-	}
-	want = read_file(path);
-	if (want == NULL)
-		fail_msg("cannot read '%s' (run the tests from the repository "
-			 "root)",
-			 path);
-	if (strcmp(want, got) == 0) {
-		free(want);
-		return;
-	}
-	snprintf(actual, sizeof actual, "/tmp/lihui-golden-minutes-%s", name);
-	print_first_difference(want, got);
-	free(want);
-	if (write_file(actual, got) == 0)
-		print_error("rendering differs from %s; see\n"
-			    "  diff -u %s %s\n"
-			    "or regenerate with LIHUI_UPDATE_GOLDEN=1 "
-			    "(then review the diff)\n",
-			    path, path, actual);
-	fail_msg("golden mismatch: %s", path);
-}
-
 /*
  * The layout all minutes keep: valid UTF-8, ends with a newline, starts
  * with the title; every line starting with '#' is one of the renderer's
@@ -344,7 +249,7 @@ render_and_check(const struct minutes_view *v, const char *golden)
 	char *text = render_minutes(v);
 
 	check_layout(text);
-	check_golden(golden, text);
+	golden_check(GOLDEN_DIR, golden, text);
 	free(text);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test-store.c: opening the store, WAL on a file, migrations (from empty,
- * from version 1 with data, refusing a newer database) and transactions.
+ * from version 1 with data, refusing a newer database), the cascades of
+ * the meeting tables, and transactions.
  *
  * File tests use a fresh directory under $TMPDIR (or /tmp) and remove it.
  * Where a test must look under the store's API (the journal mode, the
@@ -22,6 +23,7 @@
 
 #include <sqlite3.h>
 
+#include "lihui/meeting.h"
 #include "lihui/store.h"
 #include "lihui/xmalloc.h"
 
@@ -114,6 +116,30 @@ count_rows(const char *path, const char *table)
 	return raw_int(path, sql);
 }
 
+/* Assert that the tables and indexes of migration 5 (meetings) exist. */
+static void
+assert_meeting_schema(const char *path)
+{
+	assert_int_equal(
+	    raw_int(path, "SELECT COUNT(*) FROM sqlite_master "
+			  "WHERE type = 'table' AND name IN ('meetings', "
+			  "'meeting_items', 'meeting_marks', 'action_items', "
+			  "'meeting_ratings')"),
+	    5);
+	assert_int_equal(
+	    raw_int(path, "SELECT COUNT(*) FROM sqlite_master "
+			  "WHERE type = 'index' AND name IN ("
+			  "'meetings_running', 'meetings_stale', "
+			  "'meetings_channel', 'meeting_items_meeting', "
+			  "'action_items_state', 'action_items_meeting')"),
+	    6);
+	/* One running meeting per channel: a unique, partial index. */
+	assert_int_equal(raw_int(path, "SELECT \"unique\" + partial FROM "
+				       "pragma_index_list('meetings') "
+				       "WHERE name = 'meetings_running'"),
+			 2);
+}
+
 static void
 test_open_memory(void **state)
 {
@@ -121,7 +147,7 @@ test_open_memory(void **state)
 	struct store *s;
 
 	(void)state;
-	assert_int_equal(store_latest_version(), 4);
+	assert_int_equal(store_latest_version(), 5);
 	s = store_open(":memory:", &cause);
 	assert_non_null(s);
 	assert_null(cause);
@@ -266,6 +292,7 @@ test_migrate_empty(void **state)
 					  "pragma_table_info('outbox') WHERE "
 					  "name IN ('ref', 'target_post')"),
 			 2);
+	assert_meeting_schema(t->path);
 
 	/* Opening again changes nothing. */
 	s = store_open(t->path, &cause);
@@ -300,6 +327,7 @@ test_upgrade_from_v1(void **state)
 	struct tmpdb *t = *state;
 	struct report_item *items;
 	struct outbox_msg *msgs;
+	struct meeting meeting;
 	struct member *members;
 	struct metric *metrics;
 	struct topic *topics;
@@ -307,7 +335,7 @@ test_upgrade_from_v1(void **state)
 	struct cycle cy, cy2;
 	char *cause = NULL;
 	struct store *s;
-	int64_t report_id, topic_id, msg_id;
+	int64_t report_id, topic_id, msg_id, action_id;
 	size_t n;
 	int added;
 
@@ -394,6 +422,17 @@ test_upgrade_from_v1(void **state)
 	assert_string_equal(msgs[0].user, "alice");
 	outbox_msg_list_free(msgs, n);
 
+	/* The old channel holds meetings and action items now. */
+	assert_int_equal(store_meeting_start(s, c.id, "Weekly", "alice",
+					     1767600000, &meeting, &cause),
+			 0);
+	assert_int_equal(store_action_add(s, c.id, meeting.id, "bob", NULL,
+					  "fix DNS", "2026-02-01", "alice",
+					  1767600060, &action_id, &cause),
+			 0);
+	assert_true(action_id > 0);
+	meeting_release(&meeting);
+
 	channel_release(&c);
 	store_close(s);
 	assert_int_equal(raw_int(t->path, "PRAGMA user_version"),
@@ -402,6 +441,66 @@ test_upgrade_from_v1(void **state)
 					  "WHERE type = 'index' AND name = "
 					  "'reports_cycle_user'"),
 			 1);
+	assert_meeting_schema(t->path);
+}
+
+/*
+ * The store has no call that deletes a channel or a meeting; the schema
+ * still cascades (or unlinks) what hangs off them, checked on the raw file.
+ */
+static void
+test_meeting_cascade(void **state)
+{
+	struct tmpdb *t = *state;
+	struct channel c;
+	struct meeting m, m2;
+	char *cause = NULL;
+	struct store *s;
+	int64_t act;
+
+	s = store_open(t->path, &cause);
+	assert_non_null(s);
+	assert_int_equal(
+	    store_channel_ensure(s, "C1", "ops", &test_defaults, &c, &cause),
+	    0);
+	assert_int_equal(
+	    store_meeting_start(s, c.id, "Weekly", "alice", 1, &m, &cause), 0);
+	assert_int_equal(store_action_add(s, c.id, m.id, "bob", NULL, "x", NULL,
+					  "alice", 2, &act, &cause),
+			 0);
+	assert_int_equal(store_meeting_item_add(s, m.id, MEETING_ACTION,
+						"alice", "x", 2, NULL, act,
+						NULL, &cause),
+			 0);
+	assert_int_equal(store_meeting_mark(s, m.id, "bob", 1, &cause), 0);
+	assert_int_equal(store_rating_set(s, m.id, "bob", 4, 3, &cause), 0);
+	assert_int_equal(store_meeting_end(s, m.id, 4, 0, &cause), 0);
+	assert_int_equal(
+	    store_meeting_start(s, c.id, "Next", "alice", 5, &m2, &cause), 0);
+	assert_int_equal(store_meeting_item_add(s, m2.id, MEETING_LINE, "bob",
+						"hi", 6, NULL, 0, NULL, &cause),
+			 0);
+	meeting_release(&m);
+	meeting_release(&m2);
+	channel_release(&c);
+	store_close(s);
+
+	/* A meeting goes with its log, marks and ratings; actions stay. */
+	raw_exec(t->path, "PRAGMA foreign_keys = ON;"
+			  "DELETE FROM meetings WHERE title = 'Weekly'");
+	assert_int_equal(count_rows(t->path, "meetings"), 1);
+	assert_int_equal(count_rows(t->path, "meeting_items"), 1);
+	assert_int_equal(count_rows(t->path, "meeting_marks"), 0);
+	assert_int_equal(count_rows(t->path, "meeting_ratings"), 0);
+	assert_int_equal(raw_int(t->path, "SELECT COUNT(*) FROM action_items "
+					  "WHERE meeting_id IS NULL"),
+			 1);
+
+	/* A channel goes with everything of its own. */
+	raw_exec(t->path, "PRAGMA foreign_keys = ON; DELETE FROM channels");
+	assert_int_equal(count_rows(t->path, "meetings"), 0);
+	assert_int_equal(count_rows(t->path, "meeting_items"), 0);
+	assert_int_equal(count_rows(t->path, "action_items"), 0);
 }
 
 static void
@@ -556,6 +655,8 @@ main(void)
 						tmpdb_teardown),
 		cmocka_unit_test(test_migrate_memory_version0),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_v1,
+						tmpdb_setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_meeting_cascade,
 						tmpdb_setup, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_newer, tmpdb_setup,
 						tmpdb_teardown),

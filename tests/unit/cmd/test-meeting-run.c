@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-meeting-run.c: whole meetings through the real dispatcher and the
+ * recorder, with the fake clock: "#" lines said in the channel and
+ * /meeting commands, the reactions and posts they produce, attendance
+ * against the roster with a member on leave, undo, present/absent
+ * corrections, the minutes posted at the end (compared with golden files
+ * in English and Chinese), who may end or cancel, and the bad inputs,
+ * refused with their reason.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "golden.h"
+#include "harness.h"
+#include "lihui/meeting.h"
+#include "lihui/xmalloc.h"
+
+#define GOLDEN_DIR "tests/fixtures/meeting/"
+#define ALICE	   "[ephemeral @alice] "
+#define BOB	   "[ephemeral @bob] "
+/* Monday 2026-11-30 10:00 UTC: the channel's default meeting time. */
+#define MONDAY_10 1796032800
+
+/* The minutes: what "/meeting end" posted, without the "[channel] ". */
+static char *
+minutes_of(const char *out)
+{
+	const char *p = strstr(out, "[channel] ");
+
+	assert_non_null(p);
+	return xstrdup(p + strlen("[channel] "));
+}
+
+/* A meeting: roster, leave, lines, items, corrections, then the end. */
+static void
+hold_meeting(struct tb *tb, const char *golden)
+{
+	char *md;
+
+	tb_cmd(tb, "alice",
+	       "/meeting roster add @alice @bob @carol @dave "
+	       "@erin");
+	tb_cmd(tb, "erin", "/report away until 2026-12-04");
+	tb_clock_set(tb, MONDAY_10);
+	tb_cmd(tb, "alice", "/meeting start Weekly ops sync");
+	tb_clock_set(tb, MONDAY_10 + 60);
+	tb_say(tb, "alice", "good morning everyone");
+	tb_say(tb, "bob", "#info the release went out on Friday");
+	tb_say(tb, "alice", "#topic Pricing change");
+	tb_say(tb, "carol", "#idea a yearly plan with two months free");
+	tb_say(tb, "bob", "#agreed Raise the price by 5% from January");
+	tb_say(tb, "alice", "#action @bob fri Prepare the budget draft");
+	tb_say(tb, "carol", "#link https://example.com/pricing the sheet");
+	tb_clock_set(tb, MONDAY_10 + 1800);
+	tb_cmd(tb, "alice", "/meeting topic Office move");
+	tb_cmd(tb, "bob", "/meeting note the lease ends in March");
+	tb_cmd(tb, "bob", "/meeting action Book the meeting room");
+	tb_cmd(tb, "bob", "/meeting decide wrong decision");
+	tb_cmd(tb, "bob", "/meeting undo");
+	tb_cmd(tb, "alice", "/meeting present @dave");
+	tb_cmd(tb, "alice", "/meeting absent @carol");
+	tb_say(tb, "carol", "sorry, I have to leave");
+	tb_clock_set(tb, MONDAY_10 + 3900);
+	md = minutes_of(tb_cmd(tb, "alice", "/meeting end"));
+	golden_check(GOLDEN_DIR, golden, md);
+	free(md);
+}
+
+static void
+test_whole_meeting_en(void **state)
+{
+	hold_meeting(*state, "ops-en.md");
+}
+
+static void
+test_whole_meeting_zh(void **state)
+{
+	struct tb *tb = *state;
+
+	tb_cmd(tb, "alice", "/meeting config locale zh_CN");
+	hold_meeting(tb, "ops-zh_CN.md");
+}
+
+/* What each step posts: reactions for "#" lines, posts for commands. */
+static void
+test_recording(void **state)
+{
+	struct tb *tb = *state;
+
+	TB_SAID(tb,
+		{ "alice", "/meeting start",
+		  "[channel] Meeting 1 started: Weekly meeting (chair "
+		  "@alice). Lines starting with #topic #info #idea #agreed "
+		  "#action #link are recorded; /meeting end posts the "
+		  "minutes.\n" },
+		{ "bob", "/meeting note first note",
+		  "[channel] Noted: first note\n" },
+		{ "bob", "/meeting decide we ship",
+		  "[channel] Decision recorded: we ship\n" },
+		{ "bob", "/meeting action @carol tomorrow call the vendor",
+		  "[channel] Action item recorded: @carol tomorrow call the "
+		  "vendor\n" },
+		{ "bob", "/meeting topic Budget", "[channel] Topic: Budget\n" },
+		{ "bob", "/meeting undo",
+		  "[channel] Removed the topic by @bob: Budget\n" });
+	assert_string_equal(tb_say(tb, "carol", "#议题 预算"),
+			    "[reaction :white_check_mark: on post1]\n");
+	assert_string_equal(tb_say(tb, "carol", "just talking"), "");
+	assert_string_equal(
+	    tb_say(tb, "carol", "#agreed"),
+	    "[ephemeral @carol] Not recorded: #agreed needs a text.\n");
+	assert_string_equal(
+	    tb_say(tb, "carol", "#action @ nothing"),
+	    "[ephemeral @carol] Not recorded: '@' is not a user name.\n");
+}
+
+static void
+test_without_meeting(void **state)
+{
+	struct tb *tb = *state;
+
+	/* Lines outside a meeting are not kept: nothing happens. */
+	assert_string_equal(tb_say(tb, "bob", "#agreed nothing"), "");
+	TB_REFUSED(tb,
+		   { "bob", "/meeting note x",
+		     BOB "No meeting is "
+			 "running here; start "
+			 "one with /meeting "
+			 "start [title]\n" },
+		   { "bob", "/meeting end",
+		     BOB "No meeting is running here; "
+			 "start one with /meeting "
+			 "start [title]\n" },
+		   { "bob", "/meeting minutes",
+		     BOB "No meeting has ended in this channel yet\n" },
+		   { "bob", "/meeting minutes 7",
+		     BOB "No ended meeting 7 in this channel\n" });
+}
+
+static void
+test_permissions_and_bad_input(void **state)
+{
+	struct tb *tb = *state;
+
+	tb_cmd(tb, "alice", "/meeting start");
+	TB_REFUSED(
+	    tb,
+	    { "alice", "/meeting start again",
+	      ALICE "Meeting 1 is already running here (started by @alice); "
+		    "end it with /meeting end\n" },
+	    { "bob", "/meeting end",
+	      BOB "Only the chair (@alice) or the leads may end the "
+		  "meeting\n" },
+	    { "bob", "/meeting cancel",
+	      BOB "Only the chair (@alice) or the leads may cancel the "
+		  "meeting\n" },
+	    { "bob", "/meeting undo", BOB "Nothing of yours to undo\n" },
+	    { "bob", "/meeting present dave",
+	      BOB "each name must look like @user; usage: /meeting present "
+		  "@user ...\n" },
+	    { "bob", "/meeting action @bob",
+	      BOB "say what is to be done; usage: /meeting action [@owner] "
+		  "[due] <text>\n" },
+	    { "bob", "/meeting next",
+	      BOB "The agenda has no more topics; name one with /meeting "
+		  "topic <title>\n" });
+	/* The chair may undo anyone's item; cancel posts no minutes. */
+	tb_cmd(tb, "bob", "/meeting note bob's note");
+	TB_SAID(tb,
+		{ "alice", "/meeting undo",
+		  "[channel] Removed the info by @bob: bob's note\n" },
+		{ "alice", "/meeting cancel",
+		  "[channel] Meeting 1 cancelled; no minutes.\n" });
+	TB_SAID(tb,
+		{ "alice", "/meeting start Second",
+		  "[channel] Meeting 2 started: Second (chair @alice). "
+		  "Lines starting with #topic #info #idea #agreed #action "
+		  "#link are recorded; /meeting end posts the minutes.\n" });
+}
+
+/* /meeting next takes the agenda's topics in order. */
+static void
+test_next_topic(void **state)
+{
+	struct tb *tb = *state;
+
+	tb_cmd(tb, "alice", "/agenda add Pricing @bob 15m");
+	tb_cmd(tb, "alice", "/agenda add Hiring 10m");
+	tb_cmd(tb, "alice", "/meeting start");
+	TB_SAID(tb, { "alice", "/meeting next", "[channel] Topic: Pricing\n" },
+		{ "alice", "/meeting next", "[channel] Topic: Hiring\n" });
+	TB_REFUSED(tb, { "alice", "/meeting next",
+			 ALICE "The agenda has no more topics; name one with "
+			       "/meeting topic <title>\n" });
+}
+
+/* The minutes can be posted again, also by number. */
+static void
+test_minutes_again(void **state)
+{
+	struct tb *tb = *state;
+	char *first, *again, *by_id;
+
+	tb_cmd(tb, "alice", "/meeting start Short");
+	tb_say(tb, "bob", "#agreed keep it short");
+	first = minutes_of(tb_cmd(tb, "alice", "/meeting end"));
+	again = minutes_of(tb_cmd(tb, "bob", "/meeting minutes"));
+	by_id = minutes_of(tb_cmd(tb, "bob", "/meeting minutes 1"));
+	assert_string_equal(first, again);
+	assert_string_equal(first, by_id);
+	assert_non_null(strstr(first, "keep it short"));
+	free(first);
+	free(again);
+	free(by_id);
+}
+
+/* A meeting nobody ends is ended after meeting_timeout hours. */
+static void
+test_forgotten_meeting(void **state)
+{
+	struct tb *tb = *state;
+	char *out;
+
+	tb_cmd(tb, "alice", "/meeting start Forgotten");
+	tb_say(tb, "bob", "#agreed nobody ends this");
+	tb_clock_set(tb, TB_NOW + 4 * 3600 - 60);
+	assert_int_equal(meeting_close_stale(&tb->bot, tb->now), 0);
+	tb_clock_set(tb, TB_NOW + 4 * 3600);
+	assert_int_equal(meeting_close_stale(&tb->bot, tb->now), 1);
+	out = xstrdup(tb_say(tb, "bob", "anyone there?"));
+	assert_non_null(strstr(out, "[channel] #### Minutes of meeting 1: "
+				    "Forgotten\n"));
+	assert_non_null(strstr(out, "lihui closed this meeting automatically"));
+	assert_non_null(strstr(out, "nobody ends this"));
+	assert_int_equal(meeting_close_stale(&tb->bot, tb->now), 0);
+	assert_string_equal(tb_cmd(tb, "bob", "/meeting minutes 1"), out);
+	free(out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_whole_meeting_en, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_whole_meeting_zh, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_recording, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_without_meeting, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_permissions_and_bad_input,
+						tb_setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_next_topic, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_minutes_again, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_forgotten_meeting,
+						tb_setup, tb_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
