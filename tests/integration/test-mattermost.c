@@ -339,6 +339,12 @@ cond_posts(struct itest *t, const void *n)
 }
 
 static int
+cond_reactions(struct itest *t, const void *n)
+{
+	return fake_mm_reaction_count(t->mm) >= *(const size_t *)n;
+}
+
+static int
 cond_resumes(struct itest *t, const void *n)
 {
 	return fake_mm_ws_resumes(t->mm) >= *(const int *)n;
@@ -1784,6 +1790,84 @@ test_kill_in_flight(void **state)
 	daemon_stop(t);
 }
 
+/* The post by the bot that contains needle, or NULL. */
+static const struct fake_mm_post *
+post_with(struct itest *t, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < fake_mm_post_count(t->mm); i++)
+		if (strstr(fake_mm_post_at(t->mm, i)->message, needle) != NULL)
+			return fake_mm_post_at(t->mm, i);
+	return NULL;
+}
+
+static int
+cond_post_with(struct itest *t, const void *needle)
+{
+	return post_with(t, needle) != NULL;
+}
+
+/*
+ * A meeting held over the WebSocket: "#" lines confirmed by reactions,
+ * lihui killed and restarted in the middle (the meeting goes on, nothing
+ * recorded is lost), the minutes posted at the end.
+ */
+static void
+test_meeting(void **state)
+{
+	struct itest *t = *state;
+	const struct fake_mm_reaction *r;
+	const struct fake_mm_post *minutes;
+	size_t three = 3, four = 4, i;
+
+	daemon_start_connected(t);
+	slash(t, TOKEN_MEETING, "meeting", "start Integration sync");
+	WAIT(t, cond_post_with, "Meeting 1 started: Integration sync", WAIT_MS,
+	     "the meeting's start");
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
+			       "good morning", "O");
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
+			       "#topic Pricing", "O");
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_BOB_ID,
+			       "#agreed raise prices in January", "O");
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
+			       "#action @bob 2026-12-31 send the price sheet",
+			       "O");
+	WAIT(t, cond_reactions, &three, WAIT_MS, "three reactions");
+	for (i = 0; i < 3; i++) {
+		r = fake_mm_reaction_at(t->mm, i);
+		assert_string_equal(r->user_id, FAKE_MM_BOT_ID);
+		assert_string_equal(r->emoji_name, "white_check_mark");
+		assert_true(strlen(r->post_id) == 26);
+	}
+
+	/* Killed in the middle: the meeting and its log survive. */
+	daemon_kill(t);
+	daemon_start_connected(t);
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_CAROL_ID,
+			       "#info carol joined after the restart", "O");
+	WAIT(t, cond_reactions, &four, WAIT_MS, "the fourth reaction");
+
+	slash(t, TOKEN_MEETING, "meeting", "end");
+	WAIT(t, cond_post_with, "Minutes of meeting 1: Integration sync",
+	     WAIT_MS, "the minutes");
+	minutes = post_with(t, "Minutes of meeting 1");
+	assert_string_equal(minutes->channel_id, FAKE_MM_CHANNEL_ID);
+	assert_non_null(strstr(minutes->message, "- @alice (3 lines)"));
+	assert_non_null(strstr(minutes->message, "- @bob (1 line)"));
+	assert_non_null(strstr(minutes->message, "- @carol (1 line)"));
+	assert_non_null(strstr(minutes->message, "###### 1. Pricing"));
+	assert_non_null(strstr(minutes->message, "1. raise prices in January"));
+	assert_non_null(strstr(minutes->message,
+			       "- #1 @bob: send the price sheet (due "
+			       "2026-12-31)"));
+	assert_non_null(
+	    strstr(minutes->message, "carol joined after the restart"));
+	wait_no_backlog(t);
+	daemon_stop(t);
+}
+
 /* SIGKILL while every attempt fails: sent once after the restart. */
 static void
 test_kill_never_delivered(void **state)
@@ -1907,6 +1991,7 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_slow_endpoint, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_meeting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_in_flight, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_kill_never_delivered,
