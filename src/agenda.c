@@ -125,6 +125,30 @@ agenda_roster(struct agenda *a, struct date meeting_day)
 	a->view.n_on_leave = nl;
 }
 
+/* The channel's last ended meeting's rating, for the title. */
+static int
+agenda_rating(struct store *s, const struct channel *ch, struct agenda *a,
+	      char **cause)
+{
+	struct meeting m;
+	int found = 0;
+
+	if (store_meeting_last_ended(s, ch->id, &m, &found, cause) != 0)
+		goto fail;
+	if (!found)
+		return 0;
+	if (store_rating_summary(s, m.id, &a->view.rating_count,
+				 &a->view.rating_average, cause) != 0) {
+		meeting_release(&m);
+		goto fail;
+	}
+	meeting_release(&m);
+	return 0;
+fail:
+	agenda_release(a);
+	return -1;
+}
+
 int
 agenda_collect(struct store *s, const struct channel *ch, int64_t now,
 	       int review_minutes, struct agenda *a, char **cause)
@@ -187,7 +211,7 @@ agenda_collect(struct store *s, const struct channel *ch, int64_t now,
 	a->view.n_topics = a->n_topics;
 
 	agenda_roster(a, a->view.start.date);
-	return 0;
+	return agenda_rating(s, ch, a, cause);
 }
 
 void

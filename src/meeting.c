@@ -491,9 +491,9 @@ meeting_close_one(struct bot *b, const struct meeting *m, int64_t now,
 		  char **cause)
 {
 	struct channel ch;
-	char *md = NULL, **pieces = NULL;
+	char *md = NULL, **pieces = NULL, *question = NULL;
 	size_t n = 0, i;
-	int found = 0, rc = -1;
+	int found = 0, rc = -1, loc;
 
 	if (store_begin(b->store, cause) != 0)
 		return -1;
@@ -512,11 +512,20 @@ meeting_close_one(struct bot *b, const struct meeting *m, int64_t now,
 		if (store_outbox_add(b->store, OUTBOX_CHANNEL, ch.key, NULL,
 				     pieces[i], now, NULL, cause) != 0)
 			goto out;
+	loc = locale_parse(ch.locale);
+	question = xasprintf(L_(loc < 0 ? LOCALE_EN : (enum locale)loc,
+				"How useful was this meeting? Rate it from 1 "
+				"to 5 with /%s rate <1-5>."),
+			     b->config->trigger_meeting);
+	if (store_outbox_add(b->store, OUTBOX_CHANNEL, ch.key, NULL, question,
+			     now, NULL, cause) != 0)
+		goto out;
 	rc = store_commit(b->store, cause);
 out:
 	if (rc != 0)
 		store_rollback(b->store);
 	render_pieces_free(pieces, n);
+	free(question);
 	free(md);
 	channel_release(&ch);
 	return rc;

@@ -71,6 +71,9 @@ struct agenda_view {
 	size_t n_not_reported;
 	const struct agenda_leave *on_leave;
 	size_t n_on_leave;
+	/* The last meeting's rating (/meeting rate): shown when count > 0. */
+	int rating_count;
+	double rating_average;
 };
 
 /** Render the agenda as Markdown. Caller frees. */

@@ -14,7 +14,8 @@
  *	/meeting end|结束			post the minutes (chairs)
  *	/meeting cancel|取消			no minutes (chairs)
  *	/meeting minutes|纪要 [id]		post the minutes again
- *	/meeting roster|名单 add|remove @user ...	(admins)
+ *	/meeting rate|评分 <1-5>		rate the last meeting (asked
+ *once, after its minutes) /meeting roster|名单 add|remove @user ...	(admins)
  *	/meeting roster|名单 [list]
  *	/meeting config|设置				show the settings
  *	/meeting config|设置 locale|timezone|sections <value>	(admins)
@@ -54,6 +55,7 @@ static enum cmd_status cmd_meeting_minutes(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_next(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_note(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_present(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_rate(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_roster(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_start(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_topic(struct cmd_ctx *, struct args *);
@@ -160,6 +162,16 @@ static const struct cmd_sub cmd_meeting_subs[] = {
 	    .help = N_("count people as present at the running meeting"),
 	    .flags = CMD_NODM,
 	    .exec = cmd_meeting_present,
+	},
+	{
+	    .name = "rate",
+	    .alias = "评分",
+	    .min_args = 1,
+	    .max_args = 1,
+	    .usage = N_("<1-5>"),
+	    .help = N_("rate how useful the last meeting was"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_rate,
 	},
 	{
 	    .name = "roster",
@@ -756,6 +768,12 @@ cmd_meeting_end(struct cmd_ctx *ctx, struct args *a)
 		return cmd_store_error(ctx, cause);
 	}
 	st = meeting_post_minutes(ctx, m.id);
+	if (st == CMD_OK)
+		meeting_post(ctx,
+			     L_(ctx->loc,
+				"How useful was this meeting? Rate it "
+				"from 1 to 5 with /%s rate <1-5>."),
+			     ctx->trigger);
 	meeting_release(&m);
 	return st;
 }
@@ -822,4 +840,35 @@ cmd_meeting_minutes(struct cmd_ctx *ctx, struct args *a)
 	id = (long)m.id;
 	meeting_release(&m);
 	return meeting_post_minutes(ctx, id);
+}
+
+static enum cmd_status
+cmd_meeting_rate(struct cmd_ctx *ctx, struct args *a)
+{
+	struct meeting m;
+	char *cause = NULL;
+	long rating;
+	int found = 0;
+
+	if (args_int(a->argv[0], 1, 5, &rating) != 0) {
+		cmd_usage_error(ctx, L_(ctx->loc, "give a number from 1 to 5"));
+		return CMD_ERROR;
+	}
+	if (store_meeting_last_ended(ctx->bot->store, ctx->channel.id, &m,
+				     &found, &cause) != 0)
+		return cmd_store_error(ctx, cause);
+	if (!found) {
+		cmd_error(ctx, L_(ctx->loc, "No meeting has ended in this "
+					    "channel yet"));
+		return CMD_ERROR;
+	}
+	if (store_rating_set(ctx->bot->store, m.id, ctx->ev->user_name,
+			     (int)rating, ctx->now, &cause) != 0) {
+		meeting_release(&m);
+		return cmd_store_error(ctx, cause);
+	}
+	cmd_reply(ctx, L_(ctx->loc, "Thanks: you rated meeting %lld %ld of 5."),
+		  (long long)m.id, rating);
+	meeting_release(&m);
+	return CMD_OK;
 }

@@ -195,6 +195,13 @@ render_title(struct render_agenda *r)
 		   v->start.hour, v->start.minute,
 		   render_text_clean(&r->scratch[0], v->timezone), v->length);
 	buf_puts(&r->out, "**\n");
+	if (v->rating_count > 0) {
+		buf_printf(&r->out,
+			   L_(r->loc, "The last meeting was rated %.1f of 5 "
+				      "(%d ratings)."),
+			   v->rating_average, v->rating_count);
+		buf_puts(&r->out, "\n");
+	}
 }
 
 /* Item 1, always present: last meeting's open action items. */

@@ -213,5 +213,13 @@ const struct catalog_entry catalog_cmd[] = {
 	{ "No meeting has ended in this channel yet",
 	  "本频道还没有结束的会议" },
 	{ "Not recorded: %s.", "未记录：%s。" },
+	{ "<1-5>", "<1-5>" },
+	{ "rate how useful the last meeting was", "为上次会议的效果评分" },
+	{ "How useful was this meeting? Rate it from 1 to 5 with /%s rate "
+	  "<1-5>.",
+	  "这次会议对你有多大帮助？请用 /%s rate <1-5> 打分（1 到 5）。" },
+	{ "give a number from 1 to 5", "请给出 1 到 5 之间的数字" },
+	{ "Thanks: you rated meeting %lld %ld of 5.",
+	  "谢谢：你给会议 %lld 打了 %ld 分（满分 5 分）。" },
 	{ NULL, NULL },
 };

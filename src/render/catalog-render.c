@@ -25,6 +25,8 @@ const struct catalog_entry catalog_render[] = {
 	{ "Fri %s", "%s 周五" },
 	{ "Sat %s", "%s 周六" },
 	{ "%s %02d:%02d (%s), %d min", "%s %02d:%02d（%s），%d 分钟" },
+	{ "The last meeting was rated %.1f of 5 (%d ratings).",
+	  "上次会议评分 %.1f / 5（%d 人评分）。" },
 
 	/* Item 1: last meeting's action items. */
 	{ "1. Review of last meeting's action items (%d min)",

@@ -29,14 +29,19 @@
 /* Monday 2026-11-30 10:00 UTC: the channel's default meeting time. */
 #define MONDAY_10 1796032800
 
-/* The minutes: what "/meeting end" posted, without the "[channel] ". */
+/*
+ * The minutes: the first channel post of out, without its "[channel] "
+ * (the rating question that follows them is a post of its own).
+ */
 static char *
 minutes_of(const char *out)
 {
-	const char *p = strstr(out, "[channel] ");
+	const char *p = strstr(out, "[channel] "), *end;
 
 	assert_non_null(p);
-	return xstrdup(p + strlen("[channel] "));
+	p += strlen("[channel] ");
+	end = strstr(p, "\n[channel] ");
+	return end != NULL ? xstrndup(p, (size_t)(end - p + 1)) : xstrdup(p);
 }
 
 /* A meeting: roster, leave, lines, items, corrections, then the end. */
@@ -227,7 +232,7 @@ static void
 test_forgotten_meeting(void **state)
 {
 	struct tb *tb = *state;
-	char *out;
+	char *out, *first, *again;
 
 	tb_cmd(tb, "alice", "/meeting start Forgotten");
 	tb_say(tb, "bob", "#agreed nobody ends this");
@@ -240,9 +245,51 @@ test_forgotten_meeting(void **state)
 				    "Forgotten\n"));
 	assert_non_null(strstr(out, "lihui closed this meeting automatically"));
 	assert_non_null(strstr(out, "nobody ends this"));
+	assert_non_null(strstr(out, "[channel] How useful was this meeting?"));
 	assert_int_equal(meeting_close_stale(&tb->bot, tb->now), 0);
-	assert_string_equal(tb_cmd(tb, "bob", "/meeting minutes 1"), out);
+	again = minutes_of(tb_cmd(tb, "bob", "/meeting minutes 1"));
+	first = minutes_of(out);
+	assert_string_equal(again, first);
+	free(again);
+	free(first);
 	free(out);
+}
+
+/* The rating: asked once after the minutes, shown in the next agenda. */
+static void
+test_rating(void **state)
+{
+	struct tb *tb = *state;
+	const char *out;
+
+	TB_REFUSED(tb, { "bob", "/meeting rate 4",
+			 BOB "No meeting has ended in this channel yet\n" });
+	tb_cmd(tb, "alice", "/meeting start");
+	out = tb_cmd(tb, "alice", "/meeting end");
+	assert_non_null(strstr(out, "[channel] How useful was this meeting? "
+				    "Rate it from 1 to 5 with /meeting rate "
+				    "<1-5>.\n"));
+	/* Re-posting the minutes does not ask again. */
+	assert_null(
+	    strstr(tb_cmd(tb, "bob", "/meeting minutes"), "How useful"));
+	TB_SAID(tb,
+		{ "bob", "/meeting rate 4",
+		  BOB "Thanks: you rated meeting 1 4 of 5.\n" },
+		{ "carol", "/meeting rate 2",
+		  "[ephemeral @carol] Thanks: you rated meeting 1 2 of 5.\n" },
+		{ "bob", "/meeting rate 5",
+		  BOB "Thanks: you rated meeting 1 5 of 5.\n" });
+	TB_REFUSED(tb,
+		   { "bob", "/meeting rate 6",
+		     BOB "give a number from 1 to 5; usage: /meeting rate "
+			 "<1-5>\n" },
+		   { "bob", "/meeting rate good",
+		     BOB "give a number from 1 to 5; usage: /meeting rate "
+			 "<1-5>\n" });
+	/* bob's second rating replaced his first: (5 + 2) / 2. */
+	assert_non_null(
+	    strstr(tb_cmd(tb, "alice", "/agenda"),
+		   "The last meeting was rated 3.5 of 5 (2 ratings).\n"));
 }
 
 int
@@ -265,6 +312,8 @@ main(void)
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_forgotten_meeting,
 						tb_setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_rating, tb_setup,
+						tb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
