@@ -178,6 +178,7 @@ meeting_record_line(struct bot *b, const struct chat_event *ev)
 	int64_t now = clock_now(&b->clock);
 	char *cause = NULL, *why = NULL, *text = NULL;
 	int found = 0, rc, kind = MEETING_LINE;
+	size_t len;
 
 	if (ev->kind != CHAT_MESSAGE || ev->is_direct || ev->text == NULL)
 		return;
@@ -218,12 +219,19 @@ meeting_record_line(struct bot *b, const struct chat_event *ev)
 		meeting_line_refused(b, ev, &ch, why, now);
 		free(why);
 	}
-	if (kind == MEETING_LINE &&
-	    store_meeting_item_add(
-		b->store, m.id, MEETING_LINE, ev->user_name,
-		utf8_valid(ev->text, strlen(ev->text)) ? ev->text : "", now,
-		ev->post_id, 0, NULL, &cause) != 0)
-		goto fail_rollback;
+	if (kind == MEETING_LINE) {
+		/* The log keeps a bounded, whole-character prefix. */
+		len = strlen(ev->text);
+		if (!utf8_valid(ev->text, len))
+			len = 0;
+		free(text);
+		text = xstrndup(ev->text,
+				utf8_cut(ev->text, len, MEETING_LINE_MAX));
+		if (store_meeting_item_add(b->store, m.id, MEETING_LINE,
+					   ev->user_name, text, now,
+					   ev->post_id, 0, NULL, &cause) != 0)
+			goto fail_rollback;
+	}
 	if (kind != MEETING_LINE && ev->post_id != NULL &&
 	    store_outbox_add_reaction(b->store, ev->channel_key, ev->post_id,
 				      MEETING_RECORDED_EMOJI, now, NULL,

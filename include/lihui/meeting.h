@@ -38,6 +38,8 @@ enum meeting_item_kind {
 
 /* The longest text a recorded item keeps, in bytes. */
 #define MEETING_TEXT_MAX 4000
+/* The longest prefix of an ordinary line the log keeps, in bytes. */
+#define MEETING_LINE_MAX 16384
 
 /* A "#" line: its kind and its text, borrowed from the parsed line. */
 struct hashline {

@@ -94,6 +94,29 @@ test_whole_meeting_zh(void **state)
 	hold_meeting(tb, "ops-zh_CN.md");
 }
 
+/* A line over MEETING_LINE_MAX is kept as a whole-character prefix. */
+static void
+long_line_is_cut(struct tb *tb)
+{
+	struct meeting_item *items = NULL;
+	char *line, *cause = NULL;
+	size_t n = 0, i;
+
+	/* 3-byte characters: the limit falls inside one. */
+	line = xmalloc(3 * 10000 + 1);
+	for (i = 0; i < 10000; i++)
+		memcpy(line + 3 * i, "会", 3);
+	line[3 * 10000] = '\0';
+	assert_string_equal(tb_say(tb, "carol", line), "");
+	free(line);
+	assert_int_equal(
+	    store_meeting_item_list(tb->store, 1, &items, &n, &cause), 0);
+	assert_true(n > 0);
+	assert_int_equal(strlen(items[n - 1].text), 16383);
+	assert_int_equal(MEETING_LINE_MAX, 16384);
+	meeting_item_list_free(items, n);
+}
+
 /* What each step posts: reactions for "#" lines, posts for commands. */
 static void
 test_recording(void **state)
@@ -119,6 +142,7 @@ test_recording(void **state)
 	assert_string_equal(tb_say(tb, "carol", "#议题 预算"),
 			    "[reaction :white_check_mark: on post1]\n");
 	assert_string_equal(tb_say(tb, "carol", "just talking"), "");
+	long_line_is_cut(tb);
 	assert_string_equal(
 	    tb_say(tb, "carol", "#agreed"),
 	    "[ephemeral @carol] Not recorded: #agreed needs a text.\n");
