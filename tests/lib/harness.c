@@ -17,6 +17,7 @@
 #include "lihui/agenda.h"
 #include "lihui/buf.h"
 #include "lihui/event.h"
+#include "lihui/report.h"
 #include "lihui/xmalloc.h"
 
 static int64_t
@@ -50,6 +51,7 @@ tb_free(struct tb *tb)
 	store_close(tb->store);
 	config_release(&tb->config);
 	free(tb->out);
+	free(tb->users);
 	free(tb);
 }
 
@@ -92,10 +94,73 @@ tb_collect(struct tb *tb)
 	return tb->out;
 }
 
+void
+tb_users(struct tb *tb, const char *users)
+{
+	free(tb->users);
+	tb->users = users != NULL ? xstrdup(users) : NULL;
+}
+
+/* The @names a platform adapter would have looked up for text. */
+struct tb_names {
+	struct chat_mention m[CHAT_MENTIONS_MAX];
+	char names[CHAT_MENTIONS_MAX][USER_NAME_MAX + 1];
+	char ids[CHAT_MENTIONS_MAX][USER_NAME_MAX + 4];
+};
+
+static int
+tb_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+static void
+tb_look_up(const struct tb *tb, struct chat_event *ev, struct tb_names *nm)
+{
+	const char *p = ev->text;
+	size_t n, i, k = 0;
+	char padded[512], want[USER_NAME_MAX + 3];
+
+	if (tb->users == NULL)
+		return;
+	ev->names_checked = 1;
+	snprintf(padded, sizeof padded, " %s ", tb->users);
+	while ((p = strchr(p, '@')) != NULL && k < CHAT_MENTIONS_MAX) {
+		p++;
+		for (n = 0; tb_name_char(p[n]); n++)
+			;
+		if (n == 0 || n > USER_NAME_MAX)
+			continue;
+		memcpy(nm->names[k], p, n);
+		nm->names[k][n] = '\0';
+		for (i = 0; i < k && strcmp(nm->names[i], nm->names[k]) != 0;
+		     i++)
+			;
+		if (i < k)
+			continue;
+		nm->m[k].name = nm->names[k];
+		snprintf(want, sizeof want, " %s ", nm->names[k]);
+		if (strstr(padded, want) != NULL) {
+			memcpy(nm->ids[k], "id-", 3);
+			memcpy(nm->ids[k] + 3, p, n);
+			nm->ids[k][n + 3] = '\0';
+			nm->m[k].user_id = nm->ids[k];
+			nm->m[k].state = CHAT_USER_FOUND;
+		} else {
+			nm->m[k].state = CHAT_USER_UNKNOWN;
+		}
+		k++;
+	}
+	ev->mentions = nm->m;
+	ev->n_mentions = k;
+}
+
 const char *
 tb_cmd(struct tb *tb, const char *user, const char *line)
 {
 	struct chat_event ev;
+	struct tb_names names;
 	char trigger[64];
 	size_t n;
 
@@ -112,6 +177,7 @@ tb_cmd(struct tb *tb, const char *user, const char *line)
 	ev.user_name = user;
 	ev.trigger = trigger;
 	ev.text = line[1 + n] == ' ' ? line + 2 + n : "";
+	tb_look_up(tb, &ev, &names);
 	bot_handle_event(&tb->bot, &ev);
 	return tb_collect(tb);
 }
@@ -120,6 +186,7 @@ static const char *
 tb_message(struct tb *tb, const char *user, const char *text, int direct)
 {
 	struct chat_event ev;
+	struct tb_names names;
 	size_t blen = strlen(tb->config.bot_name);
 	char post_id[32];
 
@@ -135,6 +202,7 @@ tb_message(struct tb *tb, const char *user, const char *text, int direct)
 	ev.is_direct = direct;
 	ev.mentions_bot =
 	    text[0] == '@' && strncmp(text + 1, tb->config.bot_name, blen) == 0;
+	tb_look_up(tb, &ev, &names);
 	bot_handle_event(&tb->bot, &ev);
 	return tb_collect(tb);
 }

@@ -26,12 +26,21 @@ struct tb {
 	int64_t seen; /* the last outbox id returned by tb_* */
 	char *out;    /* what the last call added to the outbox */
 	int posts;    /* channel lines said, numbering their post ids */
+	/* tb_users(): the platform's users, space-separated; NULL: the
+	 * events do not say (every name taken as written) */
+	char *users;
 };
 
 /** A fresh test bot (channel "ops", locale en unless set later). */
 struct tb *tb_new(void);
 void tb_free(struct tb *tb);
 void tb_clock_set(struct tb *tb, int64_t now);
+/**
+ * From now on the events carry what a platform adapter would have looked
+ * up: each @name of the text is found (user id "id-<name>") when it is
+ * one of users (space-separated), else unknown. NULL turns it off.
+ */
+void tb_users(struct tb *tb, const char *users);
 
 /**
  * user runs a slash command line such as "/report done x" in channel ops.
