@@ -71,7 +71,7 @@ meeting_skip_blanks(const char *p)
 }
 
 int
-meeting_action_parse(const char *text, struct date today,
+meeting_action_parse(const char *text, struct date today, enum locale loc,
 		     struct meeting_action_text *out, char **cause)
 {
 	char word[USER_NAME_MAX + 2], when[WHEN_MAX_TEXT + 1];
@@ -89,7 +89,8 @@ meeting_action_parse(const char *text, struct date today,
 		}
 		if (len >= sizeof word ||
 		    !report_parse_mention(word, out->owner))
-			return set_cause(cause, "'%.*s' is not a user name",
+			return set_cause(cause,
+					 L_(loc, "'%.*s' is not a user name"),
 					 (int)(len > 80 ? 80 : len), p);
 		p = meeting_skip_blanks(end);
 	}
@@ -116,38 +117,73 @@ meeting_action_parse(const char *text, struct date today,
 		}
 	}
 	if (*p == '\0')
-		return set_cause(cause, "say what is to be done");
+		return set_cause(cause, L_(loc, "say what is to be done"));
 	out->text = p;
 	return 0;
 }
 
 int
-meeting_record_item(struct store *s, int64_t channel_id, int64_t meeting_id,
-		    const char *tz, int kind, const char *user,
-		    const char *text, int64_t now, const char *post_id,
-		    char **cause)
+meeting_owner_check(const struct chat_event *ev, const char *owner,
+		    enum locale loc, const char **owner_id, char **cause)
+{
+	switch (chat_event_user(ev, owner, owner_id)) {
+	case CHAT_USER_FOUND:
+		return 0;
+	case CHAT_USER_UNKNOWN:
+		return set_cause(cause, L_(loc, "there is no user @%s here"),
+				 owner);
+	case CHAT_USER_UNCHECKED:
+		log_info("action owner @%s taken as written: it could not be "
+			 "looked up",
+			 owner);
+		return 0;
+	}
+	return set_cause(cause, "bad user lookup state");
+}
+
+/* The channel's locale (English when its setting is not one). */
+static enum locale
+meeting_locale(const struct channel *ch)
+{
+	int loc = locale_parse(ch->locale);
+
+	return loc < 0 ? LOCALE_EN : (enum locale)loc;
+}
+
+int
+meeting_record_item(struct store *s, const struct channel *ch,
+		    int64_t meeting_id, int kind, const struct chat_event *ev,
+		    const char *text, int64_t now, char **cause)
 {
 	struct meeting_action_text act;
 	struct local_time local;
-	const char *owner;
+	enum locale loc = meeting_locale(ch);
+	const char *owner = NULL, *owner_id = NULL;
 	char due[16];
 	int64_t action_id = 0;
 
 	if (kind == MEETING_ACTION) {
-		if (tz_to_local(tz, now, &local, cause) != 0)
+		if (tz_to_local(ch->timezone, now, &local, cause) != 0)
 			return -1;
-		if (meeting_action_parse(text, local.date, &act, cause) != 0)
+		if (meeting_action_parse(text, local.date, loc, &act, cause) !=
+		    0)
 			return MEETING_BAD_TEXT;
 		if (act.has_due)
 			date_format(act.due, due, sizeof due);
-		owner = act.owner[0] != '\0' ? act.owner : NULL;
-		if (store_action_add(s, channel_id, meeting_id, owner, NULL,
-				     act.text, act.has_due ? due : NULL, user,
-				     now, &action_id, cause) != 0)
+		if (act.owner[0] != '\0') {
+			owner = act.owner;
+			if (meeting_owner_check(ev, owner, loc, &owner_id,
+						cause) != 0)
+				return MEETING_BAD_TEXT;
+		}
+		if (store_action_add(s, ch->id, meeting_id, owner, owner_id,
+				     act.text, act.has_due ? due : NULL,
+				     ev->user_name, now, &action_id,
+				     cause) != 0)
 			return -1;
 	}
-	return store_meeting_item_add(s, meeting_id, kind, user, text, now,
-				      post_id, action_id, NULL, cause);
+	return store_meeting_item_add(s, meeting_id, kind, ev->user_name, text,
+				      now, ev->post_id, action_id, NULL, cause);
 }
 
 /* Tell user about a bad "#" line, in the channel's locale. */
@@ -155,12 +191,9 @@ static void
 meeting_line_refused(struct bot *b, const struct chat_event *ev,
 		     const struct channel *ch, const char *why, int64_t now)
 {
-	int loc = locale_parse(ch->locale);
 	char *text, *cause = NULL;
 
-	text = xasprintf(
-	    L_(loc < 0 ? LOCALE_EN : (enum locale)loc, "Not recorded: %s."),
-	    why);
+	text = xasprintf(L_(meeting_locale(ch), "Not recorded: %s."), why);
 	if (store_outbox_add(b->store, OUTBOX_EPHEMERAL, ev->channel_key,
 			     ev->user_id, text, now, NULL, &cause) != 0) {
 		log_warn("cannot tell @%s: %s", ev->user_name, cause);
@@ -202,12 +235,12 @@ meeting_record_line(struct bot *b, const struct chat_event *ev)
 	if (store_begin(b->store, &cause) != 0)
 		goto fail_release;
 
-	rc = hashline_parse(ev->text, strlen(ev->text), &hl, &why);
+	rc = hashline_parse(ev->text, strlen(ev->text), meeting_locale(&ch),
+			    &hl, &why);
 	if (rc == 1) {
 		text = xstrndup(hl.text, hl.len);
-		rc = meeting_record_item(b->store, ch.id, m.id, ch.timezone,
-					 (int)hl.kind, ev->user_name, text, now,
-					 ev->post_id, &why);
+		rc = meeting_record_item(b->store, &ch, m.id, (int)hl.kind, ev,
+					 text, now, &why);
 		if (rc == 0)
 			kind = (int)hl.kind;
 		else if (rc != MEETING_BAD_TEXT) {

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lihui/catalog.h"
 #include "lihui/when.h"
 
 /* What one entry of a meeting's log is. */
@@ -53,11 +54,11 @@ struct hashline {
  *   1  a "#" line; *out says which and points at its text;
  *   0  an ordinary line (no keyword at its start);
  *  -1  a keyword with a bad text (none, over MEETING_TEXT_MAX, not
- *      UTF-8): *cause says why (when cause is not NULL) and nothing may
- *      be recorded from it.
+ *      UTF-8): *cause says why in loc (when cause is not NULL) and
+ *      nothing may be recorded from it.
  */
-int hashline_parse(const char *line, size_t len, struct hashline *out,
-		   char **cause);
+int hashline_parse(const char *line, size_t len, enum locale loc,
+		   struct hashline *out, char **cause);
 
 /** The English keyword of kind without '#' ("topic"), for logs. */
 const char *meeting_item_name(enum meeting_item_kind kind);
@@ -76,10 +77,10 @@ struct meeting_action_text {
 /**
  * Split an action item's text: a leading @mention is its owner, then the
  * longest run of one to three words when_parse() reads relative to today
- * is its deadline, and the rest is what to do. -1 with *cause when
- * nothing is left to do.
+ * is its deadline, and the rest is what to do. -1 with *cause (in loc)
+ * when the owner is not a name or nothing is left to do.
  */
-int meeting_action_parse(const char *text, struct date today,
+int meeting_action_parse(const char *text, struct date today, enum locale loc,
 			 struct meeting_action_text *out, char **cause);
 
 struct bot;
@@ -101,15 +102,26 @@ void meeting_record_line(struct bot *b, const struct chat_event *ev);
 #define MEETING_BAD_TEXT (-2)
 
 /**
- * Record an item of kind said by user in meeting_id (and, for
- * MEETING_ACTION, the action item of channel_id it names, its deadline
- * read in zone tz). MEETING_BAD_TEXT with *cause saying what is wrong
- * with the text; -1 with *cause when the store failed.
+ * Record an item of kind with text, said through ev (its author; its
+ * post, if any) in meeting_id of channel ch (and, for MEETING_ACTION,
+ * the action item it names: the owner must be a user ev's adapter found
+ * or could not check; the deadline is read in the channel's zone).
+ * MEETING_BAD_TEXT with *cause, in the channel's locale, saying what is
+ * wrong with the text; -1 with *cause when the store failed.
  */
-int meeting_record_item(struct store *s, int64_t channel_id, int64_t meeting_id,
-			const char *tz, int kind, const char *user,
-			const char *text, int64_t now, const char *post_id,
-			char **cause);
+int meeting_record_item(struct store *s, const struct channel *ch,
+			int64_t meeting_id, int kind,
+			const struct chat_event *ev, const char *text,
+			int64_t now, char **cause);
+
+/**
+ * Whether owner (without '@') may be given an action item, by what ev's
+ * adapter learnt: 0 with *owner_id (borrowed from ev; NULL when unknown
+ * to lihui) or -1 with *cause in loc naming the user when the platform
+ * has no such user.
+ */
+int meeting_owner_check(const struct chat_event *ev, const char *owner,
+			enum locale loc, const char **owner_id, char **cause);
 
 /**
  * End every meeting that has run longer than the configured

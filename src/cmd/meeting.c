@@ -549,9 +549,8 @@ meeting_item(struct cmd_ctx *ctx, int kind, const char *text)
 
 	if (meeting_text_fits(ctx, text) != 0 || meeting_running(ctx, &m) != 0)
 		return CMD_ERROR;
-	rc = meeting_record_item(
-	    ctx->bot->store, ctx->channel.id, m.id, ctx->channel.timezone, kind,
-	    ctx->ev->user_name, text, ctx->now, NULL, &cause);
+	rc = meeting_record_item(ctx->bot->store, &ctx->channel, m.id, kind,
+				 ctx->ev, text, ctx->now, &cause);
 	meeting_release(&m);
 	if (rc == MEETING_BAD_TEXT) {
 		cmd_usage_error(ctx, cause);

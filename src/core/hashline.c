@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "lihui/catalog.h"
 #include "lihui/meeting.h"
 #include "lihui/utf8.h"
 #include "lihui/xmalloc.h"
@@ -188,7 +189,8 @@ hashline_boundary(const char *p, const char *end)
 
 /* Classify one line said during a meeting; see meeting.h. */
 int
-hashline_parse(const char *line, size_t len, struct hashline *out, char **cause)
+hashline_parse(const char *line, size_t len, enum locale loc,
+	       struct hashline *out, char **cause)
 {
 	const struct hashline_keyword *kw = NULL;
 	const char *p, *end, *text, *text_end;
@@ -220,7 +222,7 @@ hashline_parse(const char *line, size_t len, struct hashline *out, char **cause)
 
 	/* From here on the line is a command: its text must be usable. */
 	if (!utf8_valid(p, (size_t)(end - p)))
-		return set_cause(cause, "#%s text is not valid UTF-8",
+		return set_cause(cause, L_(loc, "#%s text is not valid UTF-8"),
 				 kw->word);
 	p = hashline_skip(p, end, HASHLINE_ANY);
 	if (p < end && *p == ':')
@@ -237,10 +239,11 @@ hashline_parse(const char *line, size_t len, struct hashline *out, char **cause)
 
 	tlen = (size_t)(text_end - text);
 	if (tlen == 0)
-		return set_cause(cause, "#%s needs a text", kw->word);
+		return set_cause(cause, L_(loc, "#%s needs a text"), kw->word);
 	if (tlen > MEETING_TEXT_MAX)
 		return set_cause(cause,
-				 "#%s text is too long: %zu bytes, at most %d",
+				 L_(loc, "#%s text is too long: %zu bytes, "
+					 "at most %d"),
 				 kw->word, tlen, MEETING_TEXT_MAX);
 	out->kind = kw->kind;
 	out->text = text;

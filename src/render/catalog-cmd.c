@@ -35,6 +35,15 @@ const struct catalog_entry catalog_cmd[] = {
 	{ "use /%s %s in your team's channel, not in a direct message",
 	  "请在团队频道中使用 /%s %s，而不是私信" },
 
+	/* "#" lines and action items (src/core/hashline.c, src/meeting.c) */
+	{ "#%s needs a text", "#%s 后面需要内容" },
+	{ "#%s text is not valid UTF-8", "#%s 的内容不是有效的 UTF-8 文本" },
+	{ "#%s text is too long: %zu bytes, at most %d",
+	  "#%s 的内容太长：%zu 字节，最多 %d" },
+	{ "'%.*s' is not a user name", "“%.*s”不是用户名" },
+	{ "say what is to be done", "请写明要做什么" },
+	{ "there is no user @%s here", "这里没有用户 @%s" },
+
 	/* /report */
 	{ " (can help: @%s)", "（可协助：@%s）" },
 	{ "%s is in the past", "%s 已经过去了" },

@@ -53,8 +53,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *cause = NULL;
 	int rc;
 
-	rc = hashline_parse(line, size, &out, &cause);
-	if (rc != hashline_parse(line, size, &again, NULL))
+	rc = hashline_parse(line, size, LOCALE_EN, &out, &cause);
+	if (rc != hashline_parse(line, size, LOCALE_EN, &again, NULL))
 		abort();
 	switch (rc) {
 	case 1:

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,10 +141,15 @@ tb_look_up(const struct tb *tb, struct chat_event *ev, struct tb_names *nm)
 		if (i < k)
 			continue;
 		nm->m[k].name = nm->names[k];
-		snprintf(want, sizeof want, " %s ", nm->names[k]);
+		/* Platforms compare user names without case. */
+		want[0] = ' ';
+		for (i = 0; i < n; i++)
+			want[i + 1] = (char)tolower((unsigned char)p[i]);
+		want[n + 1] = ' ';
+		want[n + 2] = '\0';
 		if (strstr(padded, want) != NULL) {
 			memcpy(nm->ids[k], "id-", 3);
-			memcpy(nm->ids[k] + 3, p, n);
+			memcpy(nm->ids[k] + 3, want + 1, n);
 			nm->ids[k][n + 3] = '\0';
 			nm->m[k].user_id = nm->ids[k];
 			nm->m[k].state = CHAT_USER_FOUND;

@@ -37,8 +37,9 @@ void tb_free(struct tb *tb);
 void tb_clock_set(struct tb *tb, int64_t now);
 /**
  * From now on the events carry what a platform adapter would have looked
- * up: each @name of the text is found (user id "id-<name>") when it is
- * one of users (space-separated), else unknown. NULL turns it off.
+ * up: each @name of the text is found (user id "id-<name in lower
+ * case>") when it is one of users (space-separated, lower case; names
+ * compare without case), else unknown. NULL turns it off.
  */
 void tb_users(struct tb *tb, const char *users);
 

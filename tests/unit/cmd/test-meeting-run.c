@@ -215,6 +215,47 @@ test_permissions_and_bad_input(void **state)
 		  "#link are recorded; /meeting end posts the minutes.\n" });
 }
 
+/* Owners must be users the platform knows; causes speak the channel's
+ * language. */
+static void
+test_unknown_owner(void **state)
+{
+	struct tb *tb = *state;
+	struct action_item it;
+	char *cause = NULL;
+	int found = 0;
+
+	tb_users(tb, "alice bob carol");
+	tb_cmd(tb, "alice", "/meeting start");
+	TB_REFUSED(tb,
+		   { "bob", "/meeting action @dave fri call the vendor",
+		     BOB "there is no user @dave here; usage: /meeting action "
+			 "[@owner] [due] <text>\n" });
+	assert_string_equal(
+	    tb_say(tb, "carol", "#action @dave call the vendor"),
+	    "[ephemeral @carol] Not recorded: there is no user @dave here.\n");
+	/* A known owner is stored with the id the platform gave. */
+	assert_string_equal(tb_say(tb, "carol", "#action @Bob call the vendor"),
+			    "[reaction :white_check_mark: on post2]\n");
+	assert_int_equal(store_action_get(tb->store, 1, 1, &it, &found, &cause),
+			 0);
+	assert_true(found);
+	assert_string_equal(it.owner, "Bob");
+	assert_string_equal(it.owner_id, "id-bob");
+	action_item_release(&it);
+	/* One's own name needs no lookup. */
+	assert_string_equal(tb_say(tb, "carol", "#action @carol write it up"),
+			    "[reaction :white_check_mark: on post3]\n");
+
+	tb_cmd(tb, "alice", "/meeting config locale zh_CN");
+	assert_string_equal(
+	    tb_say(tb, "carol", "#行动 @dave 打电话"),
+	    "[ephemeral @carol] 未记录：这里没有用户 @dave。\n");
+	assert_string_equal(
+	    tb_say(tb, "carol", "#决议"),
+	    "[ephemeral @carol] 未记录：#决议 后面需要内容。\n");
+}
+
 /* /meeting next takes the agenda's topics in order. */
 static void
 test_next_topic(void **state)
@@ -330,6 +371,8 @@ main(void)
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_permissions_and_bad_input,
 						tb_setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_owner, tb_setup,
+						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_next_topic, tb_setup,
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_minutes_again, tb_setup,

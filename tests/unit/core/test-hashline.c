@@ -223,7 +223,7 @@ test_good(void **state)
 		len = strlen(in);
 		cause = NULL;
 		memset(&out, 0, sizeof out);
-		rc = hashline_parse(in, len, &out, &cause);
+		rc = hashline_parse(in, len, LOCALE_EN, &out, &cause);
 		if (rc != 1)
 			print_error("row %zu: '%s' gave %d (%s)\n", i, in, rc,
 				    cause != NULL ? cause : "no cause");
@@ -255,8 +255,8 @@ test_ordinary(void **state)
 		cause = NULL;
 		rc = hashline_parse(
 		    ordinary_cases[i].in,
-		    case_len(ordinary_cases[i].in, ordinary_cases[i].len), &out,
-		    &cause);
+		    case_len(ordinary_cases[i].in, ordinary_cases[i].len),
+		    LOCALE_EN, &out, &cause);
 		if (rc != 0)
 			print_error("row %zu: '%s' gave %d\n", i,
 				    ordinary_cases[i].in, rc);
@@ -283,7 +283,7 @@ test_bad(void **state)
 		in = bad_cases[i].in;
 		len = case_len(in, bad_cases[i].len);
 		cause = NULL;
-		rc = hashline_parse(in, len, &out, &cause);
+		rc = hashline_parse(in, len, LOCALE_EN, &out, &cause);
 		if (rc != -1 || cause == NULL ||
 		    strstr(cause, bad_cases[i].cause_has) == NULL)
 			print_error("row %zu: gave %d (%s)\n", i, rc,
@@ -297,7 +297,8 @@ test_bad(void **state)
 		assert_string_equal(out.text, "x");
 
 		/* Without a cause the answer is the same. */
-		assert_int_equal(hashline_parse(in, len, &out, NULL), -1);
+		assert_int_equal(hashline_parse(in, len, LOCALE_EN, &out, NULL),
+				 -1);
 	}
 }
 
@@ -312,10 +313,11 @@ test_not_terminated(void **state)
 	char *cause = NULL;
 
 	(void)state;
-	assert_int_equal(hashline_parse(line, sizeof line, &out, &cause), 1);
+	assert_int_equal(
+	    hashline_parse(line, sizeof line, LOCALE_EN, &out, &cause), 1);
 	assert_int_equal(out.len, 3);
 	assert_memory_equal(out.text, "a b", 3);
-	assert_int_equal(hashline_parse(line, 8, &out, &cause), 1);
+	assert_int_equal(hashline_parse(line, 8, LOCALE_EN, &out, &cause), 1);
 	assert_int_equal(out.len, 1);
 	assert_memory_equal(out.text, "a", 1);
 	assert_null(cause);
@@ -324,22 +326,22 @@ test_not_terminated(void **state)
 	heap = malloc(6);
 	assert_non_null(heap);
 	memcpy(heap, "#topic", 6);
-	assert_int_equal(hashline_parse(heap, 6, &out, &cause), -1);
+	assert_int_equal(hashline_parse(heap, 6, LOCALE_EN, &out, &cause), -1);
 	assert_non_null(cause);
 	free(cause);
 	cause = NULL;
 	memcpy(heap, "#info ", 6);
-	assert_int_equal(hashline_parse(heap, 6, &out, &cause), -1);
+	assert_int_equal(hashline_parse(heap, 6, LOCALE_EN, &out, &cause), -1);
 	assert_non_null(cause);
 	free(cause);
 	cause = NULL;
 	memcpy(heap, "#idea", 5);
-	assert_int_equal(hashline_parse(heap, 5, &out, &cause), -1);
+	assert_int_equal(hashline_parse(heap, 5, LOCALE_EN, &out, &cause), -1);
 	assert_non_null(cause);
 	free(cause);
 	cause = NULL;
 	memcpy(heap, WHASH, 3);
-	assert_int_equal(hashline_parse(heap, 3, &out, &cause), 0);
+	assert_int_equal(hashline_parse(heap, 3, LOCALE_EN, &out, &cause), 0);
 	assert_null(cause);
 	free(heap);
 }
@@ -385,7 +387,7 @@ test_text_max(void **state)
 	for (i = 0; i < NELEM(rows); i++) {
 		line = long_line(rows[i].fill, rows[i].tail, &len);
 		cause = NULL;
-		rc = hashline_parse(line, len, &out, &cause);
+		rc = hashline_parse(line, len, LOCALE_EN, &out, &cause);
 		if (rows[i].want != 0) {
 			assert_int_equal(rc, 1);
 			assert_null(cause);
@@ -441,8 +443,8 @@ test_name_parses(void **state)
 		n = snprintf(line, sizeof line, "#%s x",
 			     meeting_item_name((enum meeting_item_kind)kind));
 		assert_true(n > 0 && (size_t)n < sizeof line);
-		assert_int_equal(hashline_parse(line, (size_t)n, &out, NULL),
-				 1);
+		assert_int_equal(
+		    hashline_parse(line, (size_t)n, LOCALE_EN, &out, NULL), 1);
 		assert_int_equal(out.kind, kind);
 	}
 }
