@@ -159,7 +159,7 @@ meeting_record_item(struct store *s, const struct channel *ch,
 	struct local_time local;
 	enum locale loc = meeting_locale(ch);
 	const char *owner = NULL, *owner_id = NULL;
-	char due[16];
+	char due[16] = "";
 	int64_t action_id = 0;
 
 	if (kind == MEETING_ACTION) {
@@ -526,15 +526,103 @@ meeting_minutes(struct store *s, const struct config *config,
 	return 0;
 }
 
+int
+meeting_user_chairs(const struct config *config, const struct meeting *m,
+		    const char *user)
+{
+	size_t i;
+
+	if (strcmp(user, m->chair) == 0)
+		return 1;
+	for (i = 0; i < config->n_admins; i++)
+		if (strcmp(config->admins[i], user) == 0)
+			return 1;
+	return 0;
+}
+
+int
+meeting_queue_minutes(struct store *s, const struct channel *ch, int64_t id,
+		      const char *md, size_t max_post, int64_t now,
+		      char **cause)
+{
+	char **pieces = NULL;
+	int64_t *ids;
+	size_t n, i;
+	int rc = -1;
+
+	n = render_split(md, max_post, &pieces);
+	ids = xcalloc(n > 0 ? n : 1, sizeof *ids);
+	for (i = 0; i < n; i++)
+		if (store_outbox_add(s, OUTBOX_CHANNEL, ch->key, NULL,
+				     pieces[i], now, &ids[i], cause) != 0)
+			goto out;
+	if (store_meeting_set_minutes(s, id, n > 0 ? ids[0] : 0, md, cause) !=
+		0 ||
+	    store_meeting_set_minutes_posts(s, id, ids, n, cause) != 0)
+		goto out;
+	rc = 0;
+out:
+	render_pieces_free(pieces, n);
+	free(ids);
+	return rc;
+}
+
+int
+meeting_amend_minutes(struct store *s, const struct config *config,
+		      const struct channel *ch, int64_t id, size_t max_post,
+		      int64_t now, char **cause)
+{
+	char *md = NULL, **pieces = NULL;
+	int64_t *old = NULL, *ids = NULL;
+	size_t n = 0, n_old = 0, n_ids, i;
+	int rc = -1;
+
+	if (store_meeting_set_amended(s, id, cause) != 0 ||
+	    meeting_minutes(s, config, ch, id, &md, cause) != 0 ||
+	    store_meeting_minutes_posts(s, id, &old, &n_old, cause) != 0)
+		goto out;
+	n = render_split(md, max_post, &pieces);
+	n_ids = n > n_old ? n : n_old;
+	ids = xcalloc(n_ids > 0 ? n_ids : 1, sizeof *ids);
+	for (i = 0; i < n_ids; i++) {
+		if (i < n_old) {
+			/* A part the minutes no longer need says so. */
+			const char *text =
+			    i < n ? pieces[i]
+				  : L_(meeting_locale(ch),
+				       "(The amended minutes are above.)");
+
+			ids[i] = old[i];
+			if (store_outbox_add_edit(s, old[i], text, now, NULL,
+						  cause) != 0)
+				goto out;
+		} else if (store_outbox_add(s, OUTBOX_CHANNEL, ch->key, NULL,
+					    pieces[i], now, &ids[i],
+					    cause) != 0) {
+			goto out;
+		}
+	}
+	if (store_meeting_set_minutes(s, id, n_ids > 0 ? ids[0] : 0, md,
+				      cause) != 0 ||
+	    store_meeting_set_minutes_posts(s, id, ids, n_ids, cause) != 0)
+		goto out;
+	rc = 0;
+out:
+	render_pieces_free(pieces, n);
+	free(old);
+	free(ids);
+	free(md);
+	return rc;
+}
+
 /* End meeting m automatically and queue its minutes; one unit of work. */
 static int
 meeting_close_one(struct bot *b, const struct meeting *m, int64_t now,
 		  char **cause)
 {
 	struct channel ch;
-	char *md = NULL, **pieces = NULL, *question = NULL;
-	size_t n = 0, i;
-	int found = 0, rc = -1, loc;
+	char *md = NULL, *question = NULL;
+	int found = 0, rc = -1;
 
 	if (store_begin(b->store, cause) != 0)
 		return -1;
@@ -546,15 +634,10 @@ meeting_close_one(struct bot *b, const struct meeting *m, int64_t now,
 	}
 	if (store_meeting_end(b->store, m->id, now, 1, cause) != 0 ||
 	    meeting_minutes(b->store, b->config, &ch, m->id, &md, cause) != 0 ||
-	    store_meeting_set_minutes(b->store, m->id, 0, md, cause) != 0)
+	    meeting_queue_minutes(b->store, &ch, m->id, md, b->max_post, now,
+				  cause) != 0)
 		goto out;
-	n = render_split(md, b->max_post, &pieces);
-	for (i = 0; i < n; i++)
-		if (store_outbox_add(b->store, OUTBOX_CHANNEL, ch.key, NULL,
-				     pieces[i], now, NULL, cause) != 0)
-			goto out;
-	loc = locale_parse(ch.locale);
-	question = xasprintf(L_(loc < 0 ? LOCALE_EN : (enum locale)loc,
+	question = xasprintf(L_(meeting_locale(&ch),
 				"How useful was this meeting? Rate it from 1 "
 				"to 5 with /%s rate <1-5>."),
 			     b->config->trigger_meeting);
@@ -565,7 +648,6 @@ meeting_close_one(struct bot *b, const struct meeting *m, int64_t now,
 out:
 	if (rc != 0)
 		store_rollback(b->store);
-	render_pieces_free(pieces, n);
 	free(question);
 	free(md);
 	channel_release(&ch);

@@ -88,6 +88,7 @@ struct channel;
 struct chat_event;
 struct store;
 struct config;
+struct meeting;
 
 /**
  * A line said in a channel (not addressed to the bot): during the
@@ -129,6 +130,31 @@ int meeting_owner_check(const struct chat_event *ev, const char *owner,
  * in its channel: one unit of work per meeting. Returns how many ended.
  */
 int meeting_close_stale(struct bot *b, int64_t now);
+
+/**
+ * Whether user chairs meeting m: who started it, or one of the leads
+ * (config's admins).
+ */
+int meeting_user_chairs(const struct config *config, const struct meeting *m,
+			const char *user);
+
+/**
+ * Store md as the minutes of meeting id and queue them in channel ch,
+ * split into posts of at most max_post bytes, remembering the posts so
+ * an amendment can edit them. Part of the caller's unit of work.
+ */
+int meeting_queue_minutes(struct store *s, const struct channel *ch, int64_t id,
+			  const char *md, size_t max_post, int64_t now,
+			  char **cause);
+
+/**
+ * Render the minutes of meeting id again (marked amended) and queue
+ * edits of the posts that carry them (and new posts for parts they did
+ * not have). Part of the caller's unit of work.
+ */
+int meeting_amend_minutes(struct store *s, const struct config *config,
+			  const struct channel *ch, int64_t id, size_t max_post,
+			  int64_t now, char **cause);
 
 /**
  * The minutes of meeting id of channel ch, rendered in loc (the chair

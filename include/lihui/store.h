@@ -400,6 +400,15 @@ int store_meeting_minutes(struct store *s, int64_t id, char **markdown,
 int store_meeting_set_next_topic(struct store *s, int64_t id, int next_topic,
 				 char **cause);
 int store_meeting_set_amended(struct store *s, int64_t id, char **cause);
+/**
+ * The outbox rows carrying the minutes of meeting id, one per part in
+ * order: set replaces them all; get allocates *ids (caller frees; NULL
+ * and *n = 0 when none).
+ */
+int store_meeting_set_minutes_posts(struct store *s, int64_t id,
+				    const int64_t *ids, size_t n, char **cause);
+int store_meeting_minutes_posts(struct store *s, int64_t id, int64_t **ids,
+				size_t *n, char **cause);
 
 /* One entry of a meeting's log (kind: enum meeting_item_kind). */
 struct meeting_item {

@@ -46,6 +46,7 @@
 #define MEETING_REPLY_MAX (64 * 1024)
 
 static enum cmd_status cmd_meeting_action(struct cmd_ctx *, struct args *);
+static enum cmd_status cmd_meeting_amend(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_absent(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_cancel(struct cmd_ctx *, struct args *);
 static enum cmd_status cmd_meeting_config(struct cmd_ctx *, struct args *);
@@ -81,6 +82,17 @@ static const struct cmd_sub cmd_meeting_subs[] = {
 	    .help = N_("record an action item"),
 	    .flags = CMD_NODM,
 	    .exec = cmd_meeting_action,
+	},
+	{
+	    .name = "amend",
+	    .alias = "补充",
+	    .min_args = 3,
+	    .max_args = -1,
+	    .usage = N_("<meeting number> note|decide|action <text>"),
+	    .help = N_("add to the minutes of a meeting that ended less than "
+		       "a day ago"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_amend,
 	},
 	{
 	    .name = "cancel",
@@ -457,15 +469,7 @@ meeting_post(struct cmd_ctx *ctx, const char *fmt, ...)
 static int
 meeting_is_chair(const struct cmd_ctx *ctx, const struct meeting *m)
 {
-	const struct config *c = ctx->bot->config;
-	size_t i;
-
-	if (strcmp(ctx->ev->user_name, m->chair) == 0)
-		return 1;
-	for (i = 0; i < c->n_admins; i++)
-		if (strcmp(c->admins[i], ctx->ev->user_name) == 0)
-			return 1;
-	return 0;
+	return meeting_user_chairs(ctx->bot->config, m, ctx->ev->user_name);
 }
 
 /*
@@ -724,21 +728,26 @@ cmd_meeting_undo(struct cmd_ctx *ctx, struct args *a)
 	return CMD_OK;
 }
 
-/* Render meeting id's minutes and post them in the channel. */
+/*
+ * Render meeting id's minutes and post them in the channel: as its
+ * minutes (the posts an amendment edits) when first, else as a copy.
+ */
 static enum cmd_status
-meeting_post_minutes(struct cmd_ctx *ctx, int64_t id)
+meeting_post_minutes(struct cmd_ctx *ctx, int64_t id, int first)
 {
 	char *md = NULL, *cause = NULL;
 
 	if (meeting_minutes(ctx->bot->store, ctx->bot->config, &ctx->channel,
 			    id, &md, &cause) != 0)
 		return cmd_store_error(ctx, cause);
-	if (store_meeting_set_minutes(ctx->bot->store, id, 0, md, &cause) !=
-	    0) {
+	if (first &&
+	    meeting_queue_minutes(ctx->bot->store, &ctx->channel, id, md,
+				  ctx->bot->max_post, ctx->now, &cause) != 0) {
 		free(md);
 		return cmd_store_error(ctx, cause);
 	}
-	cmd_post(ctx, md);
+	if (!first)
+		cmd_post(ctx, md);
 	free(md);
 	return CMD_OK;
 }
@@ -766,7 +775,7 @@ cmd_meeting_end(struct cmd_ctx *ctx, struct args *a)
 		meeting_release(&m);
 		return cmd_store_error(ctx, cause);
 	}
-	st = meeting_post_minutes(ctx, m.id);
+	st = meeting_post_minutes(ctx, m.id, 1);
 	if (st == CMD_OK)
 		meeting_post(ctx,
 			     L_(ctx->loc,
@@ -838,7 +847,96 @@ cmd_meeting_minutes(struct cmd_ctx *ctx, struct args *a)
 	}
 	id = (long)m.id;
 	meeting_release(&m);
-	return meeting_post_minutes(ctx, id);
+	return meeting_post_minutes(ctx, id, 0);
+}
+
+/* How long after its end a meeting's chair may amend its minutes. */
+#define MEETING_AMEND_WINDOW (24 * 60 * 60)
+
+/*
+ * /meeting amend <id> note|decide|action <text>: add an item to an ended
+ * meeting of this channel (chairs only, for a day) and edit the minutes
+ * post in place.
+ */
+static enum cmd_status
+cmd_meeting_amend(struct cmd_ctx *ctx, struct args *a)
+{
+	static const struct {
+		const char *en, *zh;
+		int kind;
+	} kinds[] = {
+		{ "note", "记录", MEETING_INFO },
+		{ "decide", "决议", MEETING_AGREED },
+		{ "action", "行动", MEETING_ACTION },
+	};
+	struct meeting m;
+	const char *text;
+	char *cause = NULL;
+	long id;
+	size_t k;
+	int found = 0, rc;
+
+	if (args_int(a->argv[0], 1, INT32_MAX, &id) != 0) {
+		cmd_usage_error(ctx, L_(ctx->loc, "give a meeting number"));
+		return CMD_ERROR;
+	}
+	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (strcmp(a->argv[1], kinds[k].en) == 0 ||
+		    strcmp(a->argv[1], kinds[k].zh) == 0)
+			break;
+	if (k == sizeof kinds / sizeof kinds[0]) {
+		cmd_usage_error(ctx,
+				L_(ctx->loc, "say note, decide or action"));
+		return CMD_ERROR;
+	}
+	text = args_rest(a, 2);
+	if (meeting_text_fits(ctx, text) != 0)
+		return CMD_ERROR;
+	if (store_meeting_get(ctx->bot->store, id, &m, &found, &cause) != 0)
+		return cmd_store_error(ctx, cause);
+	if (!found || m.channel_id != ctx->channel.id ||
+	    m.state != MEETING_ENDED) {
+		if (found)
+			meeting_release(&m);
+		cmd_error(ctx,
+			  L_(ctx->loc, "No ended meeting %ld in this channel"),
+			  id);
+		return CMD_ERROR;
+	}
+	if (!meeting_is_chair(ctx, &m)) {
+		cmd_error(ctx,
+			  L_(ctx->loc, "Only the chair (@%s) or the leads may "
+				       "amend the minutes"),
+			  m.chair);
+		meeting_release(&m);
+		return CMD_ERROR;
+	}
+	if (ctx->now - m.ended_at > MEETING_AMEND_WINDOW) {
+		cmd_error(ctx,
+			  L_(ctx->loc, "Meeting %ld ended more than a day ago; "
+				       "its minutes can no longer be amended"),
+			  id);
+		meeting_release(&m);
+		return CMD_ERROR;
+	}
+	meeting_release(&m);
+	rc =
+	    meeting_record_item(ctx->bot->store, &ctx->channel, id,
+				kinds[k].kind, ctx->ev, text, ctx->now, &cause);
+	if (rc == MEETING_BAD_TEXT) {
+		cmd_usage_error(ctx, cause);
+		free(cause);
+		return CMD_ERROR;
+	}
+	if (rc != 0 || meeting_amend_minutes(
+			   ctx->bot->store, ctx->bot->config, &ctx->channel, id,
+			   ctx->bot->max_post, ctx->now, &cause) != 0)
+		return cmd_store_error(ctx, cause);
+	cmd_reply(ctx,
+		  L_(ctx->loc, "Amended the minutes of meeting %ld: the post "
+			       "in the channel is being updated."),
+		  id);
+	return CMD_OK;
 }
 
 static enum cmd_status

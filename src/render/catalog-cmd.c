@@ -44,6 +44,23 @@ const struct catalog_entry catalog_cmd[] = {
 	{ "say what is to be done", "请写明要做什么" },
 	{ "there is no user @%s here", "这里没有用户 @%s" },
 
+	/* /meeting amend */
+	{ "<meeting number> note|decide|action <text>",
+	  "<会议编号> note|decide|action <内容>" },
+	{ "add to the minutes of a meeting that ended less than a day ago",
+	  "补充一天内结束的会议的纪要" },
+	{ "say note, decide or action", "请写 note、decide 或 action" },
+	{ "Only the chair (@%s) or the leads may amend the minutes",
+	  "只有主持人（@%s）或负责人可以补充纪要" },
+	{ "Meeting %ld ended more than a day ago; its minutes can no longer be "
+	  "amended",
+	  "会议 %ld 结束已超过一天，纪要不能再补充" },
+	{ "Amended the minutes of meeting %ld: the post in the channel is "
+	  "being "
+	  "updated.",
+	  "已补充会议 %ld 的纪要，频道中的纪要帖子正在更新。" },
+	{ "(The amended minutes are above.)", "（补充后的纪要见上文。）" },
+
 	/* /report */
 	{ " (can help: @%s)", "（可协助：@%s）" },
 	{ "%s is in the past", "%s 已经过去了" },

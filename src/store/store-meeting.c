@@ -755,3 +755,82 @@ meeting_update(struct store *s, sqlite3_stmt *st, int64_t id, const char *what,
 		return set_cause(cause, "%s %" PRId64 ": %s", what, id, none);
 	return 0;
 }
+
+static int
+minutes_posts_replace(struct store *s, int64_t id, const int64_t *ids, size_t n,
+		      const char *what, char **cause)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	st = store_stmt(
+	    s, STMT_MEETING_POSTS_CLEAR,
+	    "DELETE FROM meeting_minutes_posts WHERE meeting_id = ?1", cause);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, st, what, cause);
+	sqlite3_reset(st);
+	st = store_stmt(s, STMT_MEETING_POSTS_ADD,
+			"INSERT INTO meeting_minutes_posts (meeting_id, part, "
+			"outbox_id) VALUES (?1, ?2, ?3)",
+			cause);
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+		    sqlite3_bind_int64(st, 2, (int64_t)i) != SQLITE_OK ||
+		    sqlite3_bind_int64(st, 3, ids[i]) != SQLITE_OK ||
+		    sqlite3_step(st) != SQLITE_DONE)
+			return store_fail(s, st, what, cause);
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+int
+store_meeting_set_minutes_posts(struct store *s, int64_t id, const int64_t *ids,
+				size_t n, char **cause)
+{
+	static const char what[] = "cannot record the minutes' posts";
+	int rc;
+
+	if (store_atomic_begin(s, what, cause) != 0)
+		return -1;
+	rc = minutes_posts_replace(s, id, ids, n, what, cause);
+	return store_atomic_end(s, rc, what, cause);
+}
+
+int
+store_meeting_minutes_posts(struct store *s, int64_t id, int64_t **ids,
+			    size_t *n, char **cause)
+{
+	static const char what[] = "cannot read the minutes' posts";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	st = store_stmt(s, STMT_MEETING_POSTS,
+			"SELECT outbox_id FROM meeting_minutes_posts "
+			"WHERE meeting_id = ?1 ORDER BY part",
+			cause);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+		return store_fail(s, st, what, cause);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ids = store_grow(*ids, *n, &cap, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return store_fail(s, st, what, cause);
+	}
+	sqlite3_reset(st);
+	return 0;
+}

@@ -330,6 +330,19 @@ static const char *const migrations[] = {
 	 "  at INTEGER NOT NULL,"
 	 "  PRIMARY KEY (meeting_id, user_name)"
 	 ") WITHOUT ROWID;"),
+
+	/*
+	 * 6: the outbox rows that carry a meeting's minutes, one per part
+	 * of the split text, so /meeting amend can edit each post in place.
+	 * Read and replaced per meeting, by the primary key.
+	 */
+	("CREATE TABLE meeting_minutes_posts ("
+	 "  meeting_id INTEGER NOT NULL"
+	 "    REFERENCES meetings (id) ON DELETE CASCADE,"
+	 "  part INTEGER NOT NULL,"
+	 "  outbox_id INTEGER NOT NULL,"
+	 "  PRIMARY KEY (meeting_id, part)"
+	 ") WITHOUT ROWID;"),
 };
 
 #define STORE_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1834,7 +1834,7 @@ test_meeting(void **state)
 	struct itest *t = *state;
 	const struct fake_mm_reaction *r;
 	const struct fake_mm_post *minutes;
-	size_t three = 3, four = 4, i;
+	size_t three = 3, four = 4, i, posts;
 
 	daemon_start_connected(t);
 	slash(t, TOKEN_MEETING, "meeting", "start Integration sync");
@@ -1880,6 +1880,19 @@ test_meeting(void **state)
 	assert_non_null(
 	    strstr(minutes->message, "carol joined after the restart"));
 	wait_no_backlog(t);
+
+	/* Amended: the same post is edited in place, no new post. */
+	posts = fake_mm_post_count(t->mm);
+	slash(t, TOKEN_MEETING, "meeting",
+	      "amend 1 decide ship the price sheet on Monday");
+	WAIT(t, cond_post_with, "These minutes were amended", WAIT_MS,
+	     "the minutes post to be edited");
+	minutes = post_with(t, "Minutes of meeting 1");
+	assert_int_equal(minutes->edits, 1);
+	assert_non_null(
+	    strstr(minutes->message, "ship the price sheet on Monday"));
+	wait_no_backlog(t);
+	assert_int_equal(fake_mm_post_count(t->mm), posts);
 	daemon_stop(t);
 }
 

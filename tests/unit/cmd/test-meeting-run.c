@@ -215,6 +215,69 @@ test_permissions_and_bad_input(void **state)
 		  "#link are recorded; /meeting end posts the minutes.\n" });
 }
 
+/* The chair amends ended minutes for a day; the minutes post is edited. */
+static void
+test_amend(void **state)
+{
+	struct tb *tb = *state;
+	const char *out;
+	char *again;
+	int64_t *posts = NULL, first_post;
+	size_t n = 0;
+	char *cause = NULL;
+
+	tb_users(tb, "alice bob carol");
+	tb_clock_set(tb, TB_NOW);
+	tb_cmd(tb, "alice", "/meeting start Short");
+	tb_say(tb, "bob", "#agreed keep it short");
+	tb_cmd(tb, "alice", "/meeting end");
+	assert_int_equal(
+	    store_meeting_minutes_posts(tb->store, 1, &posts, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	first_post = posts[0];
+	free(posts);
+
+	TB_REFUSED(tb,
+		   { "bob", "/meeting amend 1 note forgot this",
+		     BOB "Only the chair (@alice) or the leads may amend the "
+			 "minutes\n" },
+		   { "alice", "/meeting amend 2 note x",
+		     ALICE "No ended meeting 2 in this channel\n" },
+		   { "alice", "/meeting amend 1 shout x",
+		     ALICE "say note, decide or action; usage: /meeting amend "
+			   "<meeting number> note|decide|action <text>\n" },
+		   { "alice", "/meeting amend 1 action @dave call",
+		     ALICE "there is no user @dave here; usage: /meeting amend "
+			   "<meeting number> note|decide|action <text>\n" });
+
+	tb_clock_set(tb, TB_NOW + 3600);
+	out =
+	    tb_cmd(tb, "alice", "/meeting amend 1 action @carol fri call them");
+	assert_non_null(strstr(out, ALICE "Amended the minutes of meeting 1: "
+					  "the post in the channel is being "
+					  "updated.\n"));
+	assert_non_null(strstr(out, "[edit] "));
+	assert_non_null(strstr(out, "call them"));
+	assert_non_null(strstr(out, "These minutes were amended"));
+	/* The edit names the minutes' first post. */
+	assert_int_equal(
+	    store_meeting_minutes_posts(tb->store, 1, &posts, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(posts[0], first_post);
+	free(posts);
+	again = minutes_of(tb_cmd(tb, "bob", "/meeting minutes 1"));
+	assert_non_null(strstr(again, "call them"));
+	assert_non_null(strstr(again, "These minutes were amended"));
+	free(again);
+	out = tb_cmd(tb, "alice", "/meeting amend 1 decide 也要记下");
+	assert_non_null(strstr(out, "也要记下"));
+
+	tb_clock_set(tb, TB_NOW + 25 * 3600);
+	TB_REFUSED(tb, { "alice", "/meeting amend 1 note too late",
+			 ALICE "Meeting 1 ended more than a day ago; its "
+			       "minutes can no longer be amended\n" });
+}
+
 /* Owners must be users the platform knows; causes speak the channel's
  * language. */
 static void
@@ -371,6 +434,8 @@ main(void)
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_permissions_and_bad_input,
 						tb_setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_amend, tb_setup,
+						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_owner, tb_setup,
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_next_topic, tb_setup,
