@@ -125,6 +125,80 @@ agenda_roster(struct agenda *a, struct date meeting_day)
 	a->view.n_on_leave = nl;
 }
 
+static int
+agenda_action_by_id(const void *x, const void *y)
+{
+	const struct action_item *a = x, *b = y;
+
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/*
+ * The review (agenda item 1): the action items of the channel's last
+ * ended meeting, whatever their state, and every open item of the
+ * channel; overdue counted against today in the channel's zone.
+ */
+static int
+agenda_actions(struct store *s, const struct channel *ch, int64_t now,
+	       struct agenda *a, char **cause)
+{
+	struct action_item *open = NULL, *rows = NULL;
+	size_t n_open = 0, n = 0, i, k;
+	struct local_time today;
+	struct meeting m;
+	int found = 0;
+
+	if (tz_to_local(ch->timezone, now, &today, cause) != 0 ||
+	    store_meeting_last_ended(s, ch->id, &m, &found, cause) != 0)
+		return -1;
+	if (found) {
+		int rc = store_action_list_meeting(s, m.id, &rows, &n, cause);
+
+		meeting_release(&m);
+		if (rc != 0)
+			return -1;
+	}
+	if (store_action_list(s, ch->id, 1u << ACTION_OPEN, NULL, &open,
+			      &n_open, cause) != 0) {
+		action_item_list_free(rows, n);
+		return -1;
+	}
+	/* The union: the meeting's items already hold its open ones. */
+	rows =
+	    xreallocarray(rows, n + n_open > 0 ? n + n_open : 1, sizeof *rows);
+	for (i = 0; i < n_open; i++) {
+		for (k = 0; k < n && rows[k].id != open[i].id; k++)
+			;
+		if (k < n) {
+			action_item_release(&open[i]);
+			continue;
+		}
+		rows[n++] = open[i];
+	}
+	free(open);
+	qsort(rows, n, sizeof *rows, agenda_action_by_id);
+	a->action_rows = rows;
+	a->n_action_rows = n;
+	a->view_actions = xcalloc(n > 0 ? n : 1, sizeof *a->view_actions);
+	for (i = 0; i < n; i++) {
+		struct agenda_action *v = &a->view_actions[i];
+
+		v->id = rows[i].id;
+		v->owner = rows[i].owner;
+		v->text = rows[i].text;
+		v->state = rows[i].state;
+		if (rows[i].due != NULL &&
+		    date_parse_iso(rows[i].due, &v->due) == 0 &&
+		    rows[i].state == ACTION_OPEN &&
+		    date_compare(v->due, today.date) < 0)
+			v->days_overdue = (int)(date_to_days(today.date) -
+						date_to_days(v->due));
+	}
+	a->view.actions = a->view_actions;
+	a->view.n_actions = n;
+	return 0;
+}
+
 /* The channel's last ended meeting's rating, for the title. */
 static int
 agenda_rating(struct store *s, const struct channel *ch, struct agenda *a,
@@ -176,7 +250,8 @@ agenda_collect(struct store *s, const struct channel *ch, int64_t now,
 	    store_report_users(s, a->cycle.id, &a->reported, &a->n_reported,
 			       cause) != 0 ||
 	    tz_to_local(ch->timezone, a->cycle.starts_at, &a->view.start,
-			cause) != 0) {
+			cause) != 0 ||
+	    agenda_actions(s, ch, now, a, cause) != 0) {
 		agenda_release(a);
 		return -1;
 	}
@@ -228,5 +303,7 @@ agenda_release(struct agenda *a)
 	free(a->view_topics);
 	free(a->not_reported);
 	free(a->on_leave);
+	action_item_list_free(a->action_rows, a->n_action_rows);
+	free(a->view_actions);
 	memset(a, 0, sizeof *a);
 }

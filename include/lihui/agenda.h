@@ -38,6 +38,9 @@ struct agenda {
 	struct agenda_topic *view_topics;
 	const char **not_reported;
 	struct agenda_leave *on_leave;
+	struct action_item *action_rows;
+	size_t n_action_rows;
+	struct agenda_action *view_actions;
 };
 
 /**

@@ -16,10 +16,12 @@
 
 /* An open action item to review at the top of the agenda. */
 struct agenda_action {
-	const char *owner;
+	int64_t id;	   /* the number members use (/action done N) */
+	const char *owner; /* user name, or NULL: unassigned */
 	const char *text;
-	struct date due;
-	int overdue; /* past its deadline */
+	struct date due;  /* year 0: no deadline */
+	int state;	  /* enum action_state */
+	int days_overdue; /* open and past its deadline by this many days */
 };
 
 /* One report line; reports are grouped by user in the order given. */
@@ -58,6 +60,8 @@ struct agenda_view {
 	int length;	    /* minutes */
 	unsigned sections;  /* enabled enum section_kind bits */
 	int review_minutes; /* time box of the action-item review */
+	/* The review: the last meeting's items (open or closed since) and
+	 * every other open item of the channel, in id order. */
 	const struct agenda_action *actions;
 	size_t n_actions;
 	const struct agenda_report *reports;

@@ -36,6 +36,7 @@
 
 #include "lihui/buf.h"
 #include "lihui/render.h"
+#include "lihui/report.h"
 #include "lihui/store.h"
 
 #include "render-int.h"
@@ -204,15 +205,84 @@ render_title(struct render_agenda *r)
 	}
 }
 
-/* Item 1, always present: last meeting's open action items. */
+/* One action item of the review: "- #12 @bob: text (due ...)". */
+static void
+render_review_item(struct render_agenda *r, const struct agenda_action *a)
+{
+	const char *text;
+	char due[48], who[USER_NAME_MAX + 2];
+
+	if (a->owner != NULL)
+		snprintf(who, sizeof who, "@%s",
+			 render_text_user(&r->scratch[0], a->owner));
+	else
+		snprintf(who, sizeof who, "%s", L_(r->loc, "unassigned"));
+	text = render_text_clean(&r->scratch[1], a->text);
+	render_text_date(a->due, due, sizeof due);
+	buf_printf(&r->out, L_(r->loc, "- #%lld %s: %s"), (long long)a->id, who,
+		   text);
+	if (a->state == ACTION_DONE)
+		buf_puts(&r->out, L_(r->loc, " (done)"));
+	else if (a->state == ACTION_DROPPED)
+		buf_puts(&r->out, L_(r->loc, " (dropped)"));
+	else if (a->days_overdue == 1)
+		buf_printf(&r->out, L_(r->loc, " (due %s, **1 day overdue**)"),
+			   due);
+	else if (a->days_overdue > 1)
+		buf_printf(&r->out,
+			   L_(r->loc, " (due %s, **%d days overdue**)"), due,
+			   a->days_overdue);
+	else if (*due != '\0')
+		buf_printf(&r->out, L_(r->loc, " (due %s)"), due);
+	buf_puts(&r->out, "\n");
+}
+
+/* The review's items of one group, under its heading; none: nothing. */
+static void
+render_review_group(struct render_agenda *r, const char *heading,
+		    int (*in_group)(const struct agenda_action *))
+{
+	const struct agenda_view *v = r->v;
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < v->n_actions; i++) {
+		if (!in_group(&v->actions[i]))
+			continue;
+		if (first)
+			buf_printf(&r->out, "**%s**\n", heading);
+		first = 0;
+		render_review_item(r, &v->actions[i]);
+	}
+}
+
+static int
+review_overdue(const struct agenda_action *a)
+{
+	return a->state == ACTION_OPEN && a->days_overdue > 0;
+}
+
+static int
+review_open(const struct agenda_action *a)
+{
+	return a->state == ACTION_OPEN && a->days_overdue <= 0;
+}
+
+static int
+review_closed(const struct agenda_action *a)
+{
+	return a->state != ACTION_OPEN;
+}
+
+/*
+ * Item 1, always present: the action items, overdue first (with the
+ * days), then the others still open, then those closed since the last
+ * meeting.
+ */
 static void
 render_review(struct render_agenda *r)
 {
 	const struct agenda_view *v = r->v;
-	const struct agenda_action *a;
-	const char *owner, *text;
-	char due[48];
-	size_t i;
 
 	render_section_start(r);
 	buf_puts(&r->out, "##### ");
@@ -226,28 +296,10 @@ render_review(struct render_agenda *r)
 			   L_(r->loc, "No open action items."));
 		return;
 	}
-	for (i = 0; i < v->n_actions; i++) {
-		a = &v->actions[i];
-		owner = render_text_user(&r->scratch[0], a->owner);
-		text = render_text_clean(&r->scratch[1], a->text);
-		render_text_date(a->due, due, sizeof due);
-		if (*due == '\0' && a->overdue)
-			buf_printf(&r->out,
-				   L_(r->loc, "- @%s: %s (**overdue**)"), owner,
-				   text);
-		else if (*due == '\0')
-			buf_printf(&r->out, L_(r->loc, "- @%s: %s"), owner,
-				   text);
-		else if (a->overdue)
-			buf_printf(
-			    &r->out,
-			    L_(r->loc, "- @%s: %s (due %s, **overdue**)"),
-			    owner, text, due);
-		else
-			buf_printf(&r->out, L_(r->loc, "- @%s: %s (due %s)"),
-				   owner, text, due);
-		buf_puts(&r->out, "\n");
-	}
+	render_review_group(r, L_(r->loc, "Overdue"), review_overdue);
+	render_review_group(r, L_(r->loc, "Open"), review_open);
+	render_review_group(r, L_(r->loc, "Closed since the last meeting"),
+			    review_closed);
 }
 
 /*

@@ -278,6 +278,58 @@ test_amend(void **state)
 			       "minutes can no longer be amended\n" });
 }
 
+/* The next agenda reviews the meeting's action items and other open
+ * ones: overdue (with the days), open, closed since. */
+static void
+test_agenda_review(void **state)
+{
+	struct tb *tb = *state;
+	char *cause = NULL;
+	const char *out;
+
+	tb_clock_set(tb, MONDAY_10);
+	tb_say(tb, "alice", "no meeting yet, not kept");
+	tb_cmd(tb, "alice", "/meeting start");
+	tb_say(tb, "alice", "#action @bob 2026-12-02 Prepare the budget draft");
+	tb_say(tb, "alice", "#action @carol 2026-12-20 Book the venue");
+	tb_say(tb, "alice", "#action Renew the certificate");
+	tb_say(tb, "alice", "#action @dave Send the survey");
+	tb_cmd(tb, "alice", "/meeting end");
+	assert_int_equal(store_action_set_state(tb->store, 4, ACTION_DONE, NULL,
+						MONDAY_10 + 7200, &cause),
+			 0);
+	/* An open item of an older meeting stays in the review. */
+	tb_cmd(tb, "alice", "/meeting start Second");
+	tb_say(tb, "bob", "#action @erin 2026-12-01 Water the plants");
+	tb_cmd(tb, "alice", "/meeting end");
+	assert_int_equal(store_action_set_state(tb->store, 5, ACTION_DROPPED,
+						"moved", MONDAY_10 + 7300,
+						&cause),
+			 0);
+	tb_cmd(tb, "alice", "/meeting start Third");
+	tb_say(tb, "bob", "#action @bob Order the pizza");
+	tb_cmd(tb, "alice", "/meeting end");
+	assert_int_equal(store_action_set_state(tb->store, 6, ACTION_DONE, NULL,
+						MONDAY_10 + 7400, &cause),
+			 0);
+	/* Friday 2026-12-04: the budget draft is 2 days late. */
+	tb_clock_set(tb, MONDAY_10 + 4 * 86400);
+	out = tb_cmd(tb, "alice", "/agenda");
+	assert_non_null(strstr(out, "(10 min)\n"
+				    "**Overdue**\n"
+				    "- #1 @bob: Prepare the budget draft (due "
+				    "2026-12-02, **2 days overdue**)\n"
+				    "**Open**\n"
+				    "- #2 @carol: Book the venue (due "
+				    "2026-12-20)\n"
+				    "- #3 unassigned: Renew the certificate\n"
+				    "**Closed since the last meeting**\n"
+				    "- #6 @bob: Order the pizza (done)\n\n"));
+	/* Closed items of older meetings are not repeated. */
+	assert_null(strstr(out, "Send the survey"));
+	assert_null(strstr(out, "Water the plants"));
+}
+
 /* Owners must be users the platform knows; causes speak the channel's
  * language. */
 static void
@@ -434,6 +486,8 @@ main(void)
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_permissions_and_bad_input,
 						tb_setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_agenda_review, tb_setup,
+						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_amend, tb_setup,
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_owner, tb_setup,

@@ -33,8 +33,22 @@
 
 /* The fixture: a team's Monday meeting with a bit of everything. */
 static const struct agenda_action full_actions[] = {
-	{ "bob", "Prepare the budget draft", { 2026, 11, 27 }, 1 },
-	{ "carol", "预订团建场地", { 2026, 12, 2 }, 0 },
+	{ 3,
+	  "bob",
+	  "Prepare the budget draft",
+	  { 2026, 11, 27 },
+	  ACTION_OPEN,
+	  3 },
+	{ 4, "carol", "预订团建场地", { 2026, 12, 2 }, ACTION_OPEN, 0 },
+	{ 5, NULL, "Book the meeting room", { 0, 0, 0 }, ACTION_OPEN, 0 },
+	{ 6,
+	  "dave",
+	  "Renew the certificate",
+	  { 2026, 11, 29 },
+	  ACTION_OPEN,
+	  1 },
+	{ 7, "alice", "Send the survey", { 2026, 11, 20 }, ACTION_DONE, 0 },
+	{ 8, "erin", "Move the office plants", { 0, 0, 0 }, ACTION_DROPPED, 0 },
 };
 
 static const struct agenda_report full_reports[] = {
@@ -265,9 +279,11 @@ static void
 test_user_text_cannot_break_layout(void **state)
 {
 	static const struct agenda_action actions[] = {
-		{ "bob\n# owner",
+		{ 1,
+		  "bob\n# owner",
 		  "do\n# not\r\nbreak\rme",
 		  { 2026, 12, 1 },
+		  ACTION_OPEN,
 		  0 },
 	};
 	static const struct agenda_report reports[] = {
@@ -309,7 +325,7 @@ test_user_text_cannot_break_layout(void **state)
 	 * time, not reported, on leave */
 	assert_int_equal(count_headings(text), 11);
 	assert_non_null(strstr(text, "#### Weekly meeting — chan # nel\n"));
-	assert_non_null(strstr(text, "- @bob # owner: do # not break me"));
+	assert_non_null(strstr(text, "- #1 @bob # owner: do # not break me"));
 	assert_non_null(strstr(text, "###### @ann #x\n"));
 	assert_non_null(strstr(text, "  - line one ##### Fake\n"));
 	assert_non_null(strstr(text, "- stuck  # — @ann #x (can help: "
@@ -406,8 +422,8 @@ test_odd_values(void **state)
 		{ "e", "u", -3, "", 1, -4 },
 	};
 	static const struct agenda_action actions[] = {
-		{ "bob", "no date", { 0, 0, 0 }, 0 },
-		{ "bob", "no date, late", { 0, 0, 0 }, 1 },
+		{ 1, "bob", "no date", { 0, 0, 0 }, ACTION_OPEN, 0 },
+		{ 2, NULL, "nobody's", { 0, 0, 0 }, ACTION_OPEN, 0 },
 	};
 	static const struct agenda_topic topics[] = {
 		{ "no time box", NULL, 0 },
@@ -437,8 +453,8 @@ test_odd_values(void **state)
 	assert_non_null(strstr(text, "- d 1000000000000 (±0% vs "
 				     "1000000000000)\n"));
 	assert_non_null(strstr(text, "- e -3 (+25% vs -4) — @u\n"));
-	assert_non_null(strstr(text, "- @bob: no date\n"));
-	assert_non_null(strstr(text, "- @bob: no date, late (**overdue**)\n"));
+	assert_non_null(strstr(text, "- #1 @bob: no date\n"));
+	assert_non_null(strstr(text, "- #2 unassigned: nobody's\n"));
 	assert_non_null(strstr(text, "1. no time box\n"));
 	assert_non_null(strstr(text, "Planned: 0 min (review 0 + topics 0)\n"));
 	assert_null(strstr(text, "⚠"));
@@ -607,7 +623,8 @@ big_agenda_build(struct big_agenda *b, struct agenda_view *v)
 		b->actions[i].due.year = 2026;
 		b->actions[i].due.month = 12;
 		b->actions[i].due.day = 1;
-		b->actions[i].overdue = i % 2;
+		b->actions[i].id = (int64_t)i + 1;
+		b->actions[i].days_overdue = i % 2 ? (int)i : 0;
 	}
 	v->reports = b->reports;
 	v->n_reports = n;
