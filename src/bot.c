@@ -62,3 +62,10 @@ bot_outbox_ready(struct bot *b)
 	if (b->outbox_ready != NULL)
 		b->outbox_ready(b->outbox_arg);
 }
+
+void
+bot_jobs_changed(struct bot *b)
+{
+	if (b->jobs_changed != NULL)
+		b->jobs_changed(b->jobs_arg);
+}

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "lihui/agenda.h"
+#include "lihui/jobs.h"
 #include "lihui/bot.h"
 #include "lihui/buf.h"
 #include "lihui/cmd.h"
@@ -54,6 +55,7 @@ struct cmd_out {
 };
 
 static const struct cmd_entry *const cmd_group_table[] = {
+	&cmd_action_entry,
 	&cmd_agenda_entry,
 	&cmd_meeting_entry,
 	&cmd_report_entry,
@@ -145,6 +147,8 @@ cmd_trigger_word(const struct config *c, const struct cmd_entry *e)
 		return c->trigger_agenda;
 	if (e == &cmd_meeting_entry)
 		return c->trigger_meeting;
+	if (e == &cmd_action_entry)
+		return c->trigger_action;
 	return e->name;
 }
 
@@ -534,7 +538,7 @@ cmd_dispatch(struct bot *bot, const struct chat_event *ev)
 	const char *trigger, *text;
 	char *cause = NULL, *word = NULL;
 	enum cmd_status st;
-	int loc, in_tx = 0;
+	int loc, in_tx = 0, planned = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	memset(&ctx, 0, sizeof ctx);
@@ -577,9 +581,14 @@ cmd_dispatch(struct bot *bot, const struct chat_event *ev)
 
 	st = cmd_run(&ctx, trigger, text);
 	if (st == CMD_OK) {
-		if (cmd_store_out(&ctx, &cause) != 0 ||
+		/* A team channel lihui is used in gets its scheduled jobs. */
+		if ((!ev->is_direct && jobs_ensure(bot, &ctx.channel, ctx.now,
+						   &planned, &cause) != 0) ||
+		    cmd_store_out(&ctx, &cause) != 0 ||
 		    store_commit(bot->store, &cause) != 0)
 			goto store_failed;
+		if (planned > 0)
+			bot_jobs_changed(bot);
 	} else {
 		store_rollback(bot->store);
 		in_tx = 0;

@@ -77,7 +77,7 @@ struct config_env {
 /* What config_parse() remembers between lines. */
 struct config_state {
 	const char *section; /* static name of the current section, or NULL */
-	unsigned seen[32];   /* line a key was first set on (0: not yet) */
+	unsigned seen[64];   /* line a key was first set on (0: not yet) */
 	unsigned lineno;     /* of the line being parsed, from 1 */
 	int has_secret;
 };
@@ -160,6 +160,12 @@ static const struct config_key config_keys[] = {
 	  .field = F(max_text),
 	  .min = 100,
 	  .max = 16000 },
+	{ .section = "lihui",
+	  .name = "catch_up_grace",
+	  .set = config_set_int,
+	  .field = F(catch_up_grace),
+	  .min = 0,
+	  .max = 1440 },
 	{ .section = "channel",
 	  .name = "locale",
 	  .set = config_set_locale,
@@ -198,6 +204,30 @@ static const struct config_key config_keys[] = {
 	  .field = F(meeting_timeout),
 	  .min = 1,
 	  .max = 48 },
+	{ .section = "channel",
+	  .name = "agenda_before",
+	  .set = config_set_int,
+	  .field = F(agenda_before),
+	  .min = 0,
+	  .max = 1440 },
+	{ .section = "channel",
+	  .name = "action_remind_time",
+	  .set = config_set_time,
+	  .field = F(action_remind_minute) },
+	{ .section = "channel",
+	  .name = "overdue_escalate",
+	  .set = config_set_int,
+	  .field = F(overdue_escalate),
+	  .min = 0,
+	  .max = 60 },
+	{ .section = "channel",
+	  .name = "quiet_start",
+	  .set = config_set_time,
+	  .field = F(quiet_start) },
+	{ .section = "channel",
+	  .name = "quiet_end",
+	  .set = config_set_time,
+	  .field = F(quiet_end) },
 	{ .section = "channel",
 	  .name = "name",
 	  .set = config_set_text,
@@ -990,6 +1020,12 @@ config_defaults(struct config *c)
 	c->meeting_length = 60;
 	c->review_minutes = 10;
 	c->meeting_timeout = 4;
+	c->agenda_before = 30;
+	c->action_remind_minute = 9 * 60;
+	c->overdue_escalate = 3;
+	c->quiet_start = 22 * 60;
+	c->quiet_end = 8 * 60;
+	c->catch_up_grace = 120;
 	c->channel_name = xstrdup("console");
 	c->trigger_report = xstrdup("report");
 	c->trigger_agenda = xstrdup("agenda");

@@ -42,6 +42,7 @@
 #include "lihui/meeting.h"
 #include "lihui/module.h"
 #include "lihui/outbox.h"
+#include "lihui/sched.h"
 #include "lihui/store.h"
 #include "lihui/xmalloc.h"
 
@@ -62,6 +63,7 @@ struct daemon {
 	struct adapter *adapter;
 	struct outbox *outbox;
 	struct committer *committer;
+	struct sched *sched;
 	int stopping;
 	int closing;
 	int pending_closes;
@@ -122,8 +124,9 @@ daemon_close(struct daemon *d)
 	if (d->closing)
 		return;
 	d->closing = 1;
-	d->pending_closes = 7;
+	d->pending_closes = 8;
 	uv_close((uv_handle_t *)&d->meeting_timer, daemon_handle_closed);
+	sched_close(d->sched, daemon_part_closed, d);
 	committer_close(d->committer, daemon_part_closed, d);
 	uv_close((uv_handle_t *)&d->sigint, daemon_handle_closed);
 	uv_close((uv_handle_t *)&d->sigterm, daemon_handle_closed);
@@ -174,6 +177,14 @@ daemon_signal(uv_signal_t *s, int signum)
 	}
 	log_info("signal %d: stopping", signum);
 	daemon_stop(d);
+}
+
+static void
+daemon_jobs_changed(void *arg)
+{
+	struct daemon *d = arg;
+
+	sched_kick(d->sched);
 }
 
 /* Every minute: end the meetings nobody ended (meeting_timeout). */
@@ -323,6 +334,9 @@ daemon_run(struct daemon *d, int set_locale)
 	 */
 	store_set_batching(d->store, 1);
 	d->committer = committer_new(&d->loop, d->store, daemon_durable, d);
+	d->sched = sched_new(&d->loop, &d->bot);
+	d->bot.jobs_changed = daemon_jobs_changed;
+	d->bot.jobs_arg = d;
 	uv_signal_init(&d->loop, &d->sigint);
 	uv_signal_init(&d->loop, &d->sigterm);
 	uv_timer_init(&d->loop, &d->drain_timer);
@@ -344,6 +358,9 @@ daemon_run(struct daemon *d, int set_locale)
 		log_info("lihui %s started: adapter %s, database %s",
 			 LIHUI_VERSION, ops->name, d->config.database);
 		outbox_kick(d->outbox);
+		/* Jobs missed while lihui was down run now (or are
+		 * skipped, past the grace period). */
+		sched_start(d->sched);
 	}
 	uv_run(&d->loop, UV_RUN_DEFAULT);
 	if (d->pending_closes != 0)
@@ -353,6 +370,7 @@ daemon_run(struct daemon *d, int set_locale)
 	d->adapter->ops->free(d->adapter);
 	outbox_free(d->outbox);
 	committer_free(d->committer);
+	sched_free(d->sched);
 	if (store_flush(d->store, &cause) != 0) {
 		log_error("cannot commit at exit: %s", cause);
 		free(cause);

@@ -532,7 +532,7 @@ meeting_user_chairs(const struct config *config, const struct meeting *m,
 {
 	size_t i;
 
-	if (strcmp(user, m->chair) == 0)
+	if (m != NULL && strcmp(user, m->chair) == 0)
 		return 1;
 	for (i = 0; i < config->n_admins; i++)
 		if (strcmp(config->admins[i], user) == 0)

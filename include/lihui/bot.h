@@ -25,6 +25,9 @@ struct bot {
 	/* Told when new outbox rows were committed; may be NULL. */
 	void (*outbox_ready)(void *arg);
 	void *outbox_arg;
+	/* Told when scheduled jobs were planned or moved; may be NULL. */
+	void (*jobs_changed)(void *arg);
+	void *jobs_arg;
 };
 
 /** Set up b over borrowed config and store. */
@@ -42,5 +45,7 @@ void bot_handle_event(struct bot *b, const struct chat_event *ev);
 void bot_channel_defaults(const struct config *config, struct channel *d);
 /** Tell the outbox that rows were committed. */
 void bot_outbox_ready(struct bot *b);
+/** Tell the scheduler that jobs were planned or moved. */
+void bot_jobs_changed(struct bot *b);
 
 #endif

@@ -126,6 +126,7 @@ const char *cmd_trigger_word(const struct config *c, const struct cmd_entry *e);
 void cmd_list_markdown(struct bot *bot, enum locale loc, struct buf *b);
 
 /* The groups, one file each in src/cmd/. */
+extern const struct cmd_entry cmd_action_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_agenda_entry;
 extern const struct cmd_entry cmd_meeting_entry;

@@ -24,10 +24,12 @@
 
 struct config {
 	/* [lihui] */
-	char *adapter;	 /* "console" (default), "mattermost", "slack" */
-	char *database;	 /* SQLite file; default "./var/lihui.db" */
-	char *bot_name;	 /* how users address the bot; default "lihui" */
-	size_t max_text; /* longest command or report text; default 4000 */
+	char *adapter;	    /* "console" (default), "mattermost", "slack" */
+	char *database;	    /* SQLite file; default "./var/lihui.db" */
+	char *bot_name;	    /* how users address the bot; default "lihui" */
+	size_t max_text;    /* longest command or report text; default 4000 */
+	int catch_up_grace; /* minutes a missed job may be late and still
+			       run; default 120 */
 
 	/* [channel]: defaults for channels lihui has not seen before */
 	char *locale;	     /* "en" (default) or "zh_CN" */
@@ -39,7 +41,14 @@ struct config {
 	int review_minutes;  /* agenda time box of the action review; 10 */
 	int meeting_timeout; /* hours before lihui ends a forgotten meeting; 4
 			      */
-	char *channel_name;  /* console adapter's channel; "console" */
+	int agenda_before;   /* minutes before the meeting the agenda is
+				posted; default 30 */
+	int action_remind_minute; /* local time of action reminders; 09:00 */
+	int overdue_escalate;	  /* overdue days after which the chair is told;
+				     default 3, 0: never */
+	int quiet_start;	  /* no reminders from (minute of day); 22:00 */
+	int quiet_end;		  /* until; 08:00 (equal: no quiet hours) */
+	char *channel_name;	  /* console adapter's channel; "console" */
 	char *admins[CONFIG_MAX_ADMINS]; /* may manage roster and settings */
 	size_t n_admins;		 /* 0: everyone may */
 

@@ -133,7 +133,8 @@ int meeting_close_stale(struct bot *b, int64_t now);
 
 /**
  * Whether user chairs meeting m: who started it, or one of the leads
- * (config's admins).
+ * (config's admins). m NULL asks about the leads only (e.g. for an
+ * action item added outside a meeting).
  */
 int meeting_user_chairs(const struct config *config, const struct meeting *m,
 			const char *user);

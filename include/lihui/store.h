@@ -534,6 +534,42 @@ int store_action_set_due(struct store *s, int64_t id, const char *due,
 int store_action_set_owner(struct store *s, int64_t id, const char *owner,
 			   const char *owner_id, char **cause);
 
+/*
+ * Scheduled jobs: one row per channel and kind ("agenda", "actions"),
+ * due when it next runs (UTC epoch seconds). See src/jobs.c.
+ */
+#define JOB_KIND_MAX 15
+
+struct job {
+	int64_t id;
+	int64_t channel_id;
+	char kind[JOB_KIND_MAX + 1];
+	int64_t due;
+	int64_t last_run; /* the due time of the previous run; 0: none */
+};
+
+/** Plan the channel's job of kind at due (insert, or move its due). */
+int store_job_set(struct store *s, int64_t channel_id, const char *kind,
+		  int64_t due, char **cause);
+/** The channel's job of kind; *found = 0 when it has none. */
+int store_job_find(struct store *s, int64_t channel_id, const char *kind,
+		   struct job *out, int *found, char **cause);
+/** How many jobs the channel has. */
+int store_job_count_channel(struct store *s, int64_t channel_id, int *n,
+			    char **cause);
+/** The earliest due time of any job; *found = 0 when there are none. */
+int store_job_next(struct store *s, int64_t *due, int *found, char **cause);
+/** Up to limit jobs due at or before now, earliest first. *out: free(). */
+int store_job_due(struct store *s, int64_t now, size_t limit, struct job **out,
+		  size_t *n, char **cause);
+/**
+ * Record that job id ran for its due time ran (it becomes last_run) and
+ * plan it at next. Fails (nothing changed) when the job's due time is no
+ * longer ran: someone else ran or moved it.
+ */
+int store_job_done(struct store *s, int64_t id, int64_t ran, int64_t next,
+		   char **cause);
+
 /* Ratings of a meeting, 1 to 5, one per member (a second one replaces). */
 int store_rating_set(struct store *s, int64_t meeting_id, const char *user,
 		     int rating, int64_t now, char **cause);

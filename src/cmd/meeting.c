@@ -37,6 +37,7 @@
 #include "lihui/buf.h"
 #include "lihui/cmd.h"
 #include "lihui/config.h"
+#include "lihui/jobs.h"
 #include "lihui/meeting.h"
 #include "lihui/report.h"
 #include "lihui/render.h"
@@ -443,8 +444,11 @@ cmd_meeting_config(struct cmd_ctx *ctx, struct args *a)
 		cmd_usage_error(ctx, L_(ctx->loc, "unknown setting"));
 		return CMD_ERROR;
 	}
-	if (store_channel_update(ctx->bot->store, c, &cause) != 0)
+	/* The jobs follow the channel's zone (and, later, its schedule). */
+	if (store_channel_update(ctx->bot->store, c, &cause) != 0 ||
+	    jobs_replan(ctx->bot, c, ctx->now, &cause) != 0)
 		return cmd_store_error(ctx, cause);
+	bot_jobs_changed(ctx->bot);
 	return meeting_config_show(ctx);
 }
 

@@ -33,10 +33,32 @@ const struct catalog_entry catalog_render[] = {
 	  "1. 上次会议行动项跟进（%d 分钟）" },
 	{ "No open action items.", "暂无待跟进的行动项。" },
 	{ "- #%lld %s: %s", "- #%lld %s：%s" },
-	{ " (due %s)", "（截止 %s）" },
 	{ " (due %s, **1 day overdue**)", "（截止 %s，**已逾期 1 天**）" },
 	{ " (due %s, **%d days overdue**)", "（截止 %s，**已逾期 %d 天**）" },
 	{ "unassigned", "未指派" },
+
+	/* scheduled reminders (src/jobs.c) */
+	{ "Action item #%lld (%s) is due tomorrow, %s: %s\nWhen it is done: "
+	  "/%s done %lld",
+	  "行动项 #%lld（%s）明天（%s）到期：%s\n完成后请发送：/%s done %lld" },
+	{ "Action item #%lld (%s) is due today: %s\nWhen it is done: /%s done "
+	  "%lld",
+	  "行动项 #%lld（%s）今天到期：%s\n完成后请发送：/%s done %lld" },
+	{ "Action item #%lld (%s) is 1 day overdue (due %s): %s\nWhen it is "
+	  "done: /%s done %lld; a new deadline: /%s due %lld <date>",
+	  "行动项 #%lld（%s）已逾期 1 天（截止 %s）：%s\n完成后请发送：/%s "
+	  "done %lld；修改截止日期：/%s due %lld <日期>" },
+	{ "Action item #%lld (%s) is %d days overdue (due %s): %s\nWhen it is "
+	  "done: /%s done %lld; a new deadline: /%s due %lld <date>",
+	  "行动项 #%lld（%s）已逾期 %d 天（截止 %s）：%s\n完成后请发送：/%s "
+	  "done %lld；修改截止日期：/%s due %lld <日期>" },
+	{ "Action item #%lld (%s) of @%s is %d days overdue (due %s): %s",
+	  "行动项 #%lld（%s，责任人 @%s）已逾期 %d 天（截止 %s）：%s" },
+	{ "Action item #%lld (%s) has no owner and is %d days overdue (due "
+	  "%s): "
+	  "%s\nAssign it: /%s assign %lld @user",
+	  "行动项 #%lld（%s）没有责任人，已逾期 %d 天（截止 %s）：%s\n"
+	  "请指派：/%s assign %lld @用户" },
 	{ " (done)", "（已完成）" },
 	{ " (dropped)", "（已放弃）" },
 	{ "Overdue", "已逾期" },

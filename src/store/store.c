@@ -343,6 +343,18 @@ static const char *const migrations[] = {
 	 "  outbox_id INTEGER NOT NULL,"
 	 "  PRIMARY KEY (meeting_id, part)"
 	 ") WITHOUT ROWID;"),
+
+	/*
+	 * 7: the scheduler (issue 5). One row per channel and kind of job
+	 * ("agenda", "actions", ...): due is when it next runs, last_run
+	 * the due time of the run before. A run and the move of due to the
+	 * next time happen in the transaction that queues the run's posts,
+	 * so a job never runs twice. jobs_channel_kind keeps one row per
+	 * pair; jobs_due finds the earliest active job (state 0) and the
+	 * due ones in due order.
+	 */
+	("CREATE UNIQUE INDEX jobs_channel_kind ON jobs (channel_id, kind);"
+	 "CREATE INDEX jobs_due ON jobs (due) WHERE state = 0;"),
 };
 
 #define STORE_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

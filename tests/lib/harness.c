@@ -18,6 +18,7 @@
 #include "lihui/agenda.h"
 #include "lihui/buf.h"
 #include "lihui/event.h"
+#include "lihui/jobs.h"
 #include "lihui/report.h"
 #include "lihui/xmalloc.h"
 
@@ -214,6 +215,17 @@ tb_message(struct tb *tb, const char *user, const char *text, int direct)
 }
 
 const char *
+tb_jobs(struct tb *tb)
+{
+	size_t ran = 0;
+	char *cause = NULL;
+
+	if (jobs_run_due(&tb->bot, tb->now, 100000, &ran, &cause) != 0)
+		fail_msg("jobs_run_due: %s", cause);
+	return tb_collect(tb);
+}
+
+const char *
 tb_say(struct tb *tb, const char *user, const char *text)
 {
 	return tb_message(tb, user, text, 0);
@@ -234,7 +246,8 @@ tb_snapshot(struct tb *tb)
 	struct metric *metrics = NULL;
 	struct topic *topics = NULL;
 	struct member *members = NULL;
-	size_t ni = 0, nm = 0, nt = 0, nb = 0, i;
+	struct action_item *actions = NULL;
+	size_t ni = 0, nm = 0, nt = 0, nb = 0, na = 0, i;
 	struct buf b;
 	char *cause = NULL;
 
@@ -247,7 +260,12 @@ tb_snapshot(struct tb *tb)
 	    store_metric_list_cycle(tb->store, cy.id, &metrics, &nm, &cause) !=
 		0 ||
 	    store_topic_list(tb->store, cy.id, &topics, &nt, &cause) != 0 ||
-	    store_member_list(tb->store, ch.id, 0, &members, &nb, &cause) != 0)
+	    store_member_list(tb->store, ch.id, 0, &members, &nb, &cause) !=
+		0 ||
+	    store_action_list(tb->store, ch.id,
+			      (1u << ACTION_OPEN) | (1u << ACTION_DONE) |
+				  (1u << ACTION_DROPPED),
+			      NULL, &actions, &na, &cause) != 0)
 		fail_msg("snapshot: %s", cause);
 	buf_init(&b, 16 * 1024 * 1024);
 	buf_printf(&b, "channel %s %s %s %u\n", ch.name, ch.locale, ch.timezone,
@@ -267,7 +285,17 @@ tb_snapshot(struct tb *tb)
 		buf_printf(&b, "member %s %d %s\n", members[i].user_name,
 			   members[i].on_roster,
 			   members[i].away_until ? members[i].away_until : "-");
+	for (i = 0; i < na; i++)
+		buf_printf(&b, "action %lld %d %s %s %s %s %lld %s | %s\n",
+			   (long long)actions[i].id, actions[i].state,
+			   actions[i].owner ? actions[i].owner : "-",
+			   actions[i].owner_id ? actions[i].owner_id : "-",
+			   actions[i].due ? actions[i].due : "-",
+			   actions[i].created_by,
+			   (long long)actions[i].meeting_id, actions[i].text,
+			   actions[i].note ? actions[i].note : "-");
 	report_item_list_free(items, ni);
+	action_item_list_free(actions, na);
 	metric_list_free(metrics, nm);
 	topic_list_free(topics, nt);
 	member_list_free(members, nb);

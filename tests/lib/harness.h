@@ -50,6 +50,12 @@ void tb_users(struct tb *tb, const char *users);
  * borrowed until the next call.
  */
 const char *tb_cmd(struct tb *tb, const char *user, const char *line);
+/**
+ * The scheduler's timer fires at the fake clock's now: every due job
+ * runs (jobs_run_due). Returns what the runs added to the outbox, as
+ * tb_cmd() does ("[dm @user] text" for direct messages).
+ */
+const char *tb_jobs(struct tb *tb);
 /** user says text in the channel (e.g. "@lihui report done x"). */
 const char *tb_say(struct tb *tb, const char *user, const char *text);
 /** user sends text to the bot in a direct message. */
@@ -57,7 +63,9 @@ const char *tb_dm(struct tb *tb, const char *user, const char *text);
 
 /**
  * A summary of everything the store holds for channel ops in its next
- * cycle (reports, metrics, topics, members); caller frees. Two equal
+ * cycle (reports, metrics, topics, members) and of its action items
+ * ("action <id> <state> <owner> <owner id> <due> <creator> <meeting>
+ * <text> | <note>"); caller frees. Two equal
  * snapshots mean a command stored nothing.
  */
 char *tb_snapshot(struct tb *tb);

@@ -320,8 +320,10 @@ test_help(void **state)
 
 	/* Every group, in the order of the table, then the closing line. */
 	out = tb_cmd(tb, "alice", "/lihui");
-	assert_non_null(strstr(out, "[ephemeral @alice] **/agenda** — the "
-				    "agenda of the next meeting\n"));
+	assert_non_null(strstr(out, "[ephemeral @alice] **/action** — action "
+				    "items: who does what, and by when\n"));
+	assert_true(strstr(out, "**/agenda** — the agenda of the next "
+				"meeting\n") > strstr(out, "**/action**"));
 	assert_true(strstr(out, "**/meeting** — the meeting: run it, record "
 				"it, its roster and settings\n") >
 		    strstr(out, "**/agenda**"));
