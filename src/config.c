@@ -102,6 +102,8 @@ static int config_set_path(struct config *, const struct config_key *,
 			   const char *, char **);
 static int config_set_bot_name(struct config *, const struct config_key *,
 			       const char *, char **);
+static int config_set_minutes_dir(struct config *, const struct config_key *,
+				  const char *, char **);
 static int config_set_size(struct config *, const struct config_key *,
 			   const char *, char **);
 static int config_set_int(struct config *, const struct config_key *,
@@ -166,6 +168,10 @@ static const struct config_key config_keys[] = {
 	  .field = F(catch_up_grace),
 	  .min = 0,
 	  .max = 1440 },
+	{ .section = "lihui",
+	  .name = "minutes_dir",
+	  .set = config_set_minutes_dir,
+	  .field = F(minutes_dir) },
 	{ .section = "channel",
 	  .name = "locale",
 	  .set = config_set_locale,
@@ -542,6 +548,16 @@ config_set_path(struct config *c, const struct config_key *k, const char *value,
 {
 	if (*value == '\0')
 		return config_bad(why, k, value, "a file path");
+	config_replace(config_str(c, k->field), xstrdup(value));
+	return 0;
+}
+
+/* A directory path; empty turns the minutes' copies off. */
+static int
+config_set_minutes_dir(struct config *c, const struct config_key *k,
+		       const char *value, char **why)
+{
+	(void)why;
 	config_replace(config_str(c, k->field), xstrdup(value));
 	return 0;
 }
@@ -1012,6 +1028,7 @@ config_defaults(struct config *c)
 	c->database = xstrdup("./var/lihui.db");
 	c->bot_name = xstrdup("lihui");
 	c->max_text = 4000;
+	c->minutes_dir = xstrdup("minutes");
 	c->locale = xstrdup("en");
 	c->timezone = xstrdup("UTC");
 	c->sections = SECTION_ALL;
@@ -1237,6 +1254,7 @@ config_release(struct config *c)
 	free(c->adapter);
 	free(c->database);
 	free(c->bot_name);
+	free(c->minutes_dir);
 	free(c->locale);
 	free(c->timezone);
 	free(c->channel_name);
@@ -1257,4 +1275,23 @@ config_release(struct config *c)
 	free(c->slack_app_token);
 	free(c->slack_signing_secret);
 	memset(c, 0, sizeof *c);
+}
+
+char *
+config_minutes_dir(const struct config *c)
+{
+	const char *db = c->database, *slash;
+
+	if (c->minutes_dir == NULL || *c->minutes_dir == '\0')
+		return NULL;
+	if (c->minutes_dir[0] == '/')
+		return xstrdup(c->minutes_dir);
+	if (db == NULL || *db == '\0' || strcmp(db, ":memory:") == 0)
+		return NULL;
+	slash = strrchr(db, '/');
+	if (slash == NULL)
+		return xstrdup(c->minutes_dir);
+	if (slash == db)
+		return xasprintf("/%s", c->minutes_dir);
+	return xasprintf("%.*s/%s", (int)(slash - db), db, c->minutes_dir);
 }

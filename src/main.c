@@ -11,7 +11,8 @@
  * Lifecycle:
  *   parse options -> load and validate the config -> open the store
  *   (migrations) -> create and start the adapter -> deliver what the
- *   outbox still holds from before -> run the loop
+ *   outbox still holds from before, and write the minutes' Markdown
+ *   copies still due (minutes-file.c) -> run the loop
  *   stop (SIGTERM/SIGINT, or the console's end of input): stop taking
  *   input, let the outbox deliver what is queued for up to
  *   LIHUI_DRAIN_SECONDS, then close every handle; rows not delivered stay
@@ -38,8 +39,10 @@
 #include "lihui/cmd.h"
 #include "lihui/config.h"
 #include "lihui/commit.h"
+#include "lihui/export.h"
 #include "lihui/log.h"
 #include "lihui/meeting.h"
+#include "lihui/minutes-file.h"
 #include "lihui/module.h"
 #include "lihui/outbox.h"
 #include "lihui/sched.h"
@@ -64,6 +67,7 @@ struct daemon {
 	struct outbox *outbox;
 	struct committer *committer;
 	struct sched *sched;
+	struct minutes_file_writer *minutes; /* NULL: no copies kept */
 	int stopping;
 	int closing;
 	int pending_closes;
@@ -79,6 +83,9 @@ usage(FILE *f)
 		"       lihui --check-config FILE\n"
 		"       lihui --list-commands [--locale en|zh_CN]\n"
 		"       lihui --register-commands --config FILE\n"
+		"       lihui export --meeting ID [--format md|json] "
+		"[--output FILE]\n"
+		"                    [--config FILE] [--db FILE]\n"
 		"       lihui --version | --help\n"
 		"\n"
 		"  --console          talk to lihui on standard input/output\n"
@@ -93,6 +100,10 @@ usage(FILE *f)
 		"commands on the\n"
 		"                     Mattermost team in [mattermost]; prints "
 		"their tokens\n"
+		"  export             write meeting ID's minutes (md, the "
+		"default) or its\n"
+		"                     whole record (json) to standard output "
+		"or FILE\n"
 		"\n"
 		"Environment: LIHUI_LOG=debug|info|warn|error; secrets "
 		"LIHUI_MATTERMOST_TOKEN,\n"
@@ -125,6 +136,7 @@ daemon_close(struct daemon *d)
 		return;
 	d->closing = 1;
 	d->pending_closes = 8;
+	minutes_file_close(d->minutes);
 	uv_close((uv_handle_t *)&d->meeting_timer, daemon_handle_closed);
 	sched_close(d->sched, daemon_part_closed, d);
 	committer_close(d->committer, daemon_part_closed, d);
@@ -194,6 +206,7 @@ daemon_meeting_check(uv_timer_t *t)
 	struct daemon *d = t->data;
 
 	meeting_close_stale(&d->bot, clock_now(&d->bot.clock));
+	minutes_file_retry(d->minutes);
 }
 
 /* More batches are durable: deliver their posts, send held answers. */
@@ -207,6 +220,8 @@ daemon_durable(void *arg)
 	outbox_kick(d->outbox);
 	if (d->adapter->ops->durable != NULL)
 		d->adapter->ops->durable(d->adapter);
+	/* New minutes may have been stored: copy them (minutes-file.h). */
+	minutes_file_kick(d->minutes);
 }
 
 static uint64_t
@@ -290,7 +305,7 @@ daemon_run(struct daemon *d, int set_locale)
 {
 	const struct adapter_ops *ops;
 	struct adapter_sink sink;
-	char *cause = NULL;
+	char *cause = NULL, *minutes_dir;
 
 	ops = adapter_load(d->config.adapter, &d->module, &cause);
 	if (ops == NULL) {
@@ -337,6 +352,10 @@ daemon_run(struct daemon *d, int set_locale)
 	d->sched = sched_new(&d->loop, &d->bot);
 	d->bot.jobs_changed = daemon_jobs_changed;
 	d->bot.jobs_arg = d;
+	minutes_dir = config_minutes_dir(&d->config);
+	if (minutes_dir != NULL)
+		d->minutes = minutes_file_new(&d->loop, d->store, minutes_dir);
+	free(minutes_dir);
 	uv_signal_init(&d->loop, &d->sigint);
 	uv_signal_init(&d->loop, &d->sigterm);
 	uv_timer_init(&d->loop, &d->drain_timer);
@@ -361,6 +380,8 @@ daemon_run(struct daemon *d, int set_locale)
 		/* Jobs missed while lihui was down run now (or are
 		 * skipped, past the grace period). */
 		sched_start(d->sched);
+		/* The copies a crash (or a failed write) left due. */
+		minutes_file_kick(d->minutes);
 	}
 	uv_run(&d->loop, UV_RUN_DEFAULT);
 	if (d->pending_closes != 0)
@@ -371,6 +392,7 @@ daemon_run(struct daemon *d, int set_locale)
 	outbox_free(d->outbox);
 	committer_free(d->committer);
 	sched_free(d->sched);
+	minutes_file_free(d->minutes);
 	if (store_flush(d->store, &cause) != 0) {
 		log_error("cannot commit at exit: %s", cause);
 		free(cause);
@@ -414,6 +436,9 @@ main(int argc, char **argv)
 	int opt, console = 0, check = 0, list = 0, reg = 0, rc;
 
 	memset(&d, 0, sizeof d);
+	/* A subcommand with options of its own. */
+	if (argc > 1 && strcmp(argv[1], "export") == 0)
+		return export_main(argc - 1, argv + 1);
 	while ((opt = getopt_long(argc, argv, "cf:d:l:h", options, NULL)) !=
 	       -1) {
 		switch (opt) {

@@ -30,6 +30,12 @@ struct config {
 	size_t max_text;    /* longest command or report text; default 4000 */
 	int catch_up_grace; /* minutes a missed job may be late and still
 			       run; default 120 */
+	/*
+	 * Directory of the minutes' Markdown copies; default "minutes". A
+	 * relative path is relative to the database file's directory; ""
+	 * turns the copies off. See config_minutes_dir().
+	 */
+	char *minutes_dir;
 
 	/* [channel]: defaults for channels lihui has not seen before */
 	char *locale;	     /* "en" (default) or "zh_CN" */
@@ -94,5 +100,12 @@ int config_parse(struct config *c, const char *name, const char *text,
 /** Take secrets from the environment where set; then validate. */
 int config_finish(struct config *c, char **cause);
 void config_release(struct config *c);
+/**
+ * The directory minutes_dir names, a relative one taken from the
+ * database file's directory ("minutes" beside "./var/lihui.db" is
+ * "./var/minutes"); NULL when the copies are off or the database is
+ * ":memory:". Caller frees.
+ */
+char *config_minutes_dir(const struct config *c);
 
 #endif

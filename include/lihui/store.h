@@ -388,7 +388,10 @@ int store_meeting_cancel(struct store *s, int64_t id, int64_t now,
  *  oldest first. */
 int store_meeting_stale(struct store *s, int64_t started_before,
 			struct meeting **out, size_t *n, char **cause);
-/** Record the minutes' post (outbox row) and the Markdown posted. */
+/**
+ * Record the minutes' post (outbox row) and the Markdown posted; this
+ * also makes the meeting's Markdown copy due (store_minutes_file_due).
+ */
 int store_meeting_set_minutes(struct store *s, int64_t id, int64_t post,
 			      const char *markdown, char **cause);
 /**
@@ -409,6 +412,32 @@ int store_meeting_set_minutes_posts(struct store *s, int64_t id,
 				    const int64_t *ids, size_t n, char **cause);
 int store_meeting_minutes_posts(struct store *s, int64_t id, int64_t **ids,
 				size_t *n, char **cause);
+
+/*
+ * The Markdown copy of a meeting's minutes in minutes_dir (minutes-file.h):
+ * each store_meeting_set_minutes() makes it due again, and the daemon
+ * writes due copies off the loop. A copy is due while the count of
+ * recordings (rev) is above the count its file was last written for.
+ */
+struct minutes_file_due {
+	int64_t meeting_id;
+	int64_t rev; /* pass to store_minutes_file_done() once written */
+};
+/** Make meeting id's copy due again without recording new minutes. */
+int store_minutes_file_mark(struct store *s, int64_t id, char **cause);
+/**
+ * Up to limit meetings whose copy is due, by id; *out is allocated
+ * (caller frees with free()), NULL when none.
+ */
+int store_minutes_file_due(struct store *s, size_t limit,
+			   struct minutes_file_due **out, size_t *n,
+			   char **cause);
+/**
+ * The copy of meeting id was written for rev: it is no longer due unless
+ * the minutes were recorded again since rev was read.
+ */
+int store_minutes_file_done(struct store *s, int64_t id, int64_t rev,
+			    char **cause);
 
 /* One entry of a meeting's log (kind: enum meeting_item_kind). */
 struct meeting_item {

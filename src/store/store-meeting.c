@@ -301,7 +301,8 @@ store_meeting_set_minutes(struct store *s, int64_t id, int64_t post,
 
 	st = store_stmt(s, STMT_MEETING_SET_MINUTES,
 			"UPDATE meetings SET minutes_post = NULLIF(?2, 0), "
-			"minutes = ?3 WHERE id = ?1",
+			"minutes = ?3, "
+			"minutes_file_due = minutes_file_due + 1 WHERE id = ?1",
 			cause);
 	if (st == NULL)
 		return -1;
@@ -371,6 +372,75 @@ store_meeting_set_amended(struct store *s, int64_t id, char **cause)
 			"UPDATE meetings SET amended = 1 WHERE id = ?1", cause);
 	if (st == NULL)
 		return -1;
+	return meeting_update(s, st, id, what, "no such meeting", cause);
+}
+
+int
+store_minutes_file_mark(struct store *s, int64_t id, char **cause)
+{
+	static const char what[] = "cannot mark minutes file due";
+	sqlite3_stmt *st;
+
+	st = store_stmt(s, STMT_MEETING_FILE_MARK,
+			"UPDATE meetings SET minutes_file_due = "
+			"minutes_file_due + 1 WHERE id = ?1",
+			cause);
+	if (st == NULL)
+		return -1;
+	return meeting_update(s, st, id, what, "no such meeting", cause);
+}
+
+int
+store_minutes_file_due(struct store *s, size_t limit,
+		       struct minutes_file_due **out, size_t *n, char **cause)
+{
+	static const char what[] = "cannot list due minutes files";
+	struct minutes_file_due *list = NULL;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	st = store_stmt(s, STMT_MEETING_FILE_DUE,
+			"SELECT id, minutes_file_due FROM meetings "
+			"WHERE minutes_file_due > minutes_file_done "
+			"ORDER BY id LIMIT ?1",
+			cause);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, (sqlite3_int64)limit) != SQLITE_OK)
+		return store_fail(s, st, what, cause);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		list = store_grow(list, *n, &cap, sizeof *list);
+		list[*n].meeting_id = sqlite3_column_int64(st, 0);
+		list[*n].rev = sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		free(list);
+		*n = 0;
+		return store_fail(s, st, what, cause);
+	}
+	sqlite3_reset(st);
+	*out = list;
+	return 0;
+}
+
+int
+store_minutes_file_done(struct store *s, int64_t id, int64_t rev, char **cause)
+{
+	static const char what[] = "cannot mark minutes file written";
+	sqlite3_stmt *st;
+
+	st = store_stmt(s, STMT_MEETING_FILE_DONE,
+			"UPDATE meetings SET minutes_file_done = "
+			"max(minutes_file_done, ?2) WHERE id = ?1",
+			cause);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 2, rev) != SQLITE_OK)
+		return store_fail(s, st, what, cause);
 	return meeting_update(s, st, id, what, "no such meeting", cause);
 }
 

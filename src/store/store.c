@@ -355,6 +355,25 @@ static const char *const migrations[] = {
 	 */
 	("CREATE UNIQUE INDEX jobs_channel_kind ON jobs (channel_id, kind);"
 	 "CREATE INDEX jobs_due ON jobs (due) WHERE state = 0;"),
+
+	/*
+	 * 8: the Markdown copy of each meeting's minutes in minutes_dir
+	 * (minutes-file.h). minutes_file_due counts the times the minutes
+	 * were recorded (each store_meeting_set_minutes() adds one) and
+	 * minutes_file_done is the count the file last written holds, so
+	 * minutes recorded again while a copy is being written stay due.
+	 * meetings_file_due holds only the meetings whose copy is due:
+	 * queries must say "minutes_file_due > minutes_file_done"
+	 * literally to use it. Minutes recorded before this version are
+	 * due, so an upgraded database gets its copies too.
+	 */
+	("ALTER TABLE meetings ADD COLUMN"
+	 "  minutes_file_due INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE meetings ADD COLUMN"
+	 "  minutes_file_done INTEGER NOT NULL DEFAULT 0;"
+	 "UPDATE meetings SET minutes_file_due = 1 WHERE minutes IS NOT NULL;"
+	 "CREATE INDEX meetings_file_due ON meetings (id)"
+	 "  WHERE minutes_file_due > minutes_file_done;"),
 };
 
 #define STORE_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -43,6 +43,8 @@ static const struct {
 	{ "lihui", "max_text", FK_SIZE, offsetof(struct config, max_text), 0 },
 	{ "lihui", "catch_up_grace", FK_INT,
 	  offsetof(struct config, catch_up_grace), 0 },
+	{ "lihui", "minutes_dir", FK_STR, offsetof(struct config, minutes_dir),
+	  0 },
 	{ "channel", "locale", FK_STR, offsetof(struct config, locale), 0 },
 	{ "channel", "timezone", FK_STR, offsetof(struct config, timezone), 0 },
 	{ "channel", "sections", FK_UINT, offsetof(struct config, sections),
@@ -1316,6 +1318,54 @@ test_load(void **state)
 	free(dir);
 }
 
+/* Where minutes_dir puts the copies, given the database's path. */
+static void
+test_minutes_dir(void **state)
+{
+	static const struct {
+		const char *database;
+		const char *minutes_dir; /* NULL: the default */
+		const char *want;	 /* NULL: no copies */
+	} cases[] = {
+		{ "./var/lihui.db", NULL, "./var/minutes" },
+		{ "/var/lib/lihui/lihui.db", NULL, "/var/lib/lihui/minutes" },
+		{ "lihui.db", NULL, "minutes" },
+		{ "/lihui.db", NULL, "/minutes" },
+		{ "a/b/lihui.db", "notes/min", "a/b/notes/min" },
+		{ "./var/lihui.db", "/srv/minutes", "/srv/minutes" },
+		{ "./var/lihui.db", "", NULL },
+		{ ":memory:", NULL, NULL },
+		{ ":memory:", "/srv/m", "/srv/m" },
+	};
+	struct config c;
+	char *cause = NULL, *got, text[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (cases[i].minutes_dir != NULL)
+			snprintf(text, sizeof text,
+				 "[lihui]\ndatabase = %s\nminutes_dir = %s\n",
+				 cases[i].database, cases[i].minutes_dir);
+		else
+			snprintf(text, sizeof text, "[lihui]\ndatabase = %s\n",
+				 cases[i].database);
+		assert_int_equal(parse(&c, text, strlen(text), NULL, &cause),
+				 0);
+		got = config_minutes_dir(&c);
+		if (cases[i].want == NULL) {
+			if (got != NULL)
+				fail_msg("case %zu: got '%s', want none", i,
+					 got);
+		} else if (got == NULL || strcmp(got, cases[i].want) != 0) {
+			fail_msg("case %zu: got '%s', want '%s'", i,
+				 got != NULL ? got : "(none)", cases[i].want);
+		}
+		free(got);
+		config_release(&c);
+	}
+}
+
 /* The shipped example loads and changes nothing. */
 static void
 test_example(void **state)
@@ -1419,6 +1469,7 @@ main(void)
 		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_minutes_dir),
 		cmocka_unit_test(test_example),
 		cmocka_unit_test(test_example_uncommented),
 	};
