@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lihui/agenda.h"
+#include "lihui/schedule.h"
 #include "lihui/tz.h"
 #include "lihui/when.h"
 #include "lihui/xmalloc.h"
@@ -23,13 +24,15 @@ agenda_cycle(struct store *s, const struct channel *ch, int64_t now,
 	     struct cycle *out, char **cause)
 {
 	int64_t starts;
+	struct recur_rule rule;
+	struct date day;
 
-	if (tz_next_weekly(ch->timezone, now, ch->meeting_wday,
-			   ch->meeting_minute, ch->meeting_length, &starts,
-			   cause) != 0)
+	/* The meeting in progress is still the one being prepared. */
+	if (schedule_rule(s, ch, &rule, cause) != 0 ||
+	    recur_next(&rule, now - (int64_t)rule.length * 60, &starts, &day,
+		       cause) != 0)
 		return -1;
-	return store_cycle_ensure(s, ch->id, starts, ch->meeting_length, out,
-				  cause);
+	return store_cycle_ensure(s, ch->id, starts, rule.length, out, cause);
 }
 
 static int

@@ -102,6 +102,10 @@ static int config_set_path(struct config *, const struct config_key *,
 			   const char *, char **);
 static int config_set_bot_name(struct config *, const struct config_key *,
 			       const char *, char **);
+static int config_set_window(struct config *, const struct config_key *,
+			     const char *, char **);
+static int config_set_reminds(struct config *, const struct config_key *,
+			      const char *, char **);
 static int config_set_minutes_dir(struct config *, const struct config_key *,
 				  const char *, char **);
 static int config_set_size(struct config *, const struct config_key *,
@@ -234,6 +238,12 @@ static const struct config_key config_keys[] = {
 	  .name = "quiet_end",
 	  .set = config_set_time,
 	  .field = F(quiet_end) },
+	{ .section = "channel",
+	  .name = "window_open",
+	  .set = config_set_window },
+	{ .section = "channel",
+	  .name = "remind_at",
+	  .set = config_set_reminds },
 	{ .section = "channel",
 	  .name = "name",
 	  .set = config_set_text,
@@ -553,6 +563,73 @@ config_set_path(struct config *c, const struct config_key *k, const char *value,
 }
 
 /* A directory path; empty turns the minutes' copies off. */
+/* An offset before the meeting ("fri 16:00", "1d 17:00", "30m"), or off. */
+static int
+config_set_window(struct config *c, const struct config_key *k,
+		  const char *value, char **why)
+{
+	struct recur_offset off;
+	char *cause = NULL;
+
+	if (strcmp(value, "off") == 0) {
+		c->window_off = 1;
+		return 0;
+	}
+	if (recur_offset_parse(value, &off, &cause) != 0) {
+		free(cause);
+		return config_bad(why, k, value,
+				  "a time before the meeting such as "
+				  "\"fri 16:00\", \"1d 17:00\" or \"2h\", or "
+				  "off");
+	}
+	c->window = off;
+	c->window_off = 0;
+	return 0;
+}
+
+/* Up to CONFIG_MAX_REMINDS offsets, comma-separated, or off. */
+static int
+config_set_reminds(struct config *c, const struct config_key *k,
+		   const char *value, char **why)
+{
+	struct recur_offset offs[CONFIG_MAX_REMINDS];
+	char part[RECUR_TEXT_MAX + 1], want[128], *cause = NULL;
+	const char *p = value;
+	size_t n = 0, len;
+
+	if (strcmp(value, "off") == 0) {
+		c->n_reminds = 0;
+		return 0;
+	}
+	snprintf(want, sizeof want,
+		 "1 to %d times before the meeting such as \"mon 09:00\", "
+		 "comma-separated, or off",
+		 CONFIG_MAX_REMINDS);
+	for (;;) {
+		len = strcspn(p, ",");
+		while (len > 0 && *p == ' ') {
+			p++;
+			len--;
+		}
+		if (len == 0 || len > RECUR_TEXT_MAX || n == CONFIG_MAX_REMINDS)
+			return config_bad(why, k, value, want);
+		memcpy(part, p, len);
+		part[len] = '\0';
+		if (recur_offset_parse(part, &offs[n], &cause) != 0) {
+			free(cause);
+			return config_bad(why, k, value, want);
+		}
+		n++;
+		p += len;
+		if (*p == '\0')
+			break;
+		p++;
+	}
+	memcpy(c->reminds, offs, n * sizeof offs[0]);
+	c->n_reminds = n;
+	return 0;
+}
+
 static int
 config_set_minutes_dir(struct config *c, const struct config_key *k,
 		       const char *value, char **why)
@@ -1043,6 +1120,13 @@ config_defaults(struct config *c)
 	c->quiet_start = 22 * 60;
 	c->quiet_end = 8 * 60;
 	c->catch_up_grace = 120;
+	c->window.kind = RECUR_OFFSET_WEEKDAY;
+	c->window.wday = 5;
+	c->window.minute = 16 * 60;
+	c->reminds[0].kind = RECUR_OFFSET_WEEKDAY;
+	c->reminds[0].wday = 1;
+	c->reminds[0].minute = 9 * 60;
+	c->n_reminds = 1;
 	c->channel_name = xstrdup("console");
 	c->trigger_report = xstrdup("report");
 	c->trigger_agenda = xstrdup("agenda");

@@ -35,6 +35,7 @@
 #include "lihui/jobs.h"
 #include "lihui/log.h"
 #include "lihui/render.h"
+#include "lihui/schedule.h"
 #include "lihui/store.h"
 #include "lihui/tz.h"
 #include "lihui/when.h"
@@ -62,12 +63,26 @@ static int job_actions_next(struct bot *, const struct channel *, int64_t,
 static int job_actions_run(struct bot *, const struct channel *, int64_t,
 			   char **);
 
+static int job_window_next(struct bot *, const struct channel *, int64_t,
+			   int64_t *, char **);
+static int job_window_run(struct bot *, const struct channel *, int64_t,
+			  char **);
+static int job_remind_next(struct bot *, const struct channel *, int64_t,
+			   int64_t *, char **);
+static int job_remind_run(struct bot *, const struct channel *, int64_t,
+			  char **);
+
 static const struct job_kind job_kinds[] = {
 	{ "actions", job_actions_next, job_actions_run },
 	{ "agenda", job_agenda_next, job_agenda_run },
+	{ "remind", job_remind_next, job_remind_run },
+	{ "window", job_window_next, job_window_run },
 };
 
 #define JOB_KINDS (sizeof job_kinds / sizeof job_kinds[0])
+
+static int job_dm(struct bot *b, const char *user, const char *text,
+		  int64_t now, char **cause);
 
 static const struct job_kind *
 job_kind_find(const char *name)
@@ -135,8 +150,8 @@ job_agenda_next(struct bot *b, const struct channel *ch, int64_t after,
 {
 	int64_t before = (int64_t)b->config->agenda_before * 60, start;
 
-	if (tz_next_weekly(ch->timezone, after + before + 1, ch->meeting_wday,
-			   ch->meeting_minute, 0, &start, cause) != 0)
+	if (schedule_next(b->store, ch, after + before + 1, &start, NULL,
+			  cause) != 0)
 		return -1;
 	*due = start - before;
 	return 0;
@@ -162,6 +177,144 @@ job_agenda_run(struct bot *b, const struct channel *ch, int64_t now,
 				      pieces[i], now, NULL, cause);
 	render_pieces_free(pieces, n);
 	free(text);
+	return rc;
+}
+
+/* Far in the future: a job with nothing to do (its setting is off). */
+#define JOB_NEVER ((int64_t)253402300799) /* 9999-12-31 23:59:59 UTC */
+
+/*
+ * The first time after after that lies off before one of the channel's
+ * meetings (moved out of the quiet hours when quiet), and still before
+ * that meeting starts.
+ */
+static int
+job_before_next(struct bot *b, const struct channel *ch,
+		const struct recur_offset *off, int quiet, int64_t after,
+		int64_t *due, char **cause)
+{
+	const struct config *c = b->config;
+	struct recur_rule rule;
+	struct date day;
+	int64_t from = after, start, t;
+	int i;
+
+	if (schedule_rule(b->store, ch, &rule, cause) != 0)
+		return -1;
+	/* A time before a meeting is after it only for meetings after it;
+	 * the first few meetings from there hold the answer. */
+	for (i = 0; i < 64; i++) {
+		if (recur_next(&rule, from, &start, &day, cause) != 0)
+			return -1;
+		from = start + 1;
+		if (recur_offset(rule.zone, start, off, &t, NULL) != 0)
+			continue;
+		if (quiet && recur_quiet_adjust(rule.zone, t, c->quiet_start,
+						c->quiet_end, &t, cause) != 0)
+			return -1;
+		if (t > after && t < start) {
+			*due = t;
+			return 0;
+		}
+	}
+	return set_cause(cause, "no time before a meeting of %s found",
+			 ch->name);
+}
+
+/* "2026-11-30 10:00" local of the meeting being prepared at now. */
+static int
+job_meeting_day(struct bot *b, const struct channel *ch, int64_t now, char *out,
+		size_t size, char **cause)
+{
+	struct local_time lt;
+	struct cycle cy;
+
+	if (agenda_cycle(b->store, ch, now, &cy, cause) != 0 ||
+	    tz_to_local(ch->timezone, cy.starts_at, &lt, cause) != 0)
+		return -1;
+	snprintf(out, size, "%04d-%02d-%02d %02d:%02d", lt.date.year,
+		 lt.date.month, lt.date.day, lt.hour, lt.minute);
+	return 0;
+}
+
+/* window: the reporting window opens, window_open before each meeting. */
+static int
+job_window_next(struct bot *b, const struct channel *ch, int64_t after,
+		int64_t *due, char **cause)
+{
+	if (b->config->window_off) {
+		*due = JOB_NEVER;
+		return 0;
+	}
+	return job_before_next(b, ch, &b->config->window, 0, after, due, cause);
+}
+
+static int
+job_window_run(struct bot *b, const struct channel *ch, int64_t now,
+	       char **cause)
+{
+	const char *t = b->config->trigger_report;
+	char day[32], *text;
+	int rc;
+
+	if (job_meeting_day(b, ch, now, day, sizeof day, cause) != 0)
+		return -1;
+	text = xasprintf(L_(job_locale(ch),
+			    "Status reports for the meeting on %s (%s) are "
+			    "open. Report with /%s done, /%s plan, /%s "
+			    "blocker, /%s metric or /%s need <text>; /%s show "
+			    "shows yours."),
+			 day, ch->timezone, t, t, t, t, t, t);
+	rc = store_outbox_add(b->store, OUTBOX_CHANNEL, ch->key, NULL, text,
+			      now, NULL, cause);
+	free(text);
+	return rc;
+}
+
+/* remind: those who have not reported, at each remind_at. */
+static int
+job_remind_next(struct bot *b, const struct channel *ch, int64_t after,
+		int64_t *due, char **cause)
+{
+	const struct config *c = b->config;
+	int64_t t, best = JOB_NEVER;
+	size_t i;
+
+	for (i = 0; i < c->n_reminds; i++) {
+		if (job_before_next(b, ch, &c->reminds[i], 1, after, &t,
+				    cause) != 0)
+			return -1;
+		if (t < best)
+			best = t;
+	}
+	*due = best;
+	return 0;
+}
+
+static int
+job_remind_run(struct bot *b, const struct channel *ch, int64_t now,
+	       char **cause)
+{
+	struct agenda ag;
+	char day[32], *text;
+	size_t i;
+	int rc = 0;
+
+	if (job_meeting_day(b, ch, now, day, sizeof day, cause) != 0 ||
+	    agenda_collect(b->store, ch, now, 0, &ag, cause) != 0)
+		return -1;
+	/* The roster without a report, members on leave left out. */
+	for (i = 0; i < ag.view.n_not_reported && rc == 0; i++) {
+		text = xasprintf(L_(job_locale(ch),
+				    "Your status report for the meeting of "
+				    "#%s on %s (%s) is still missing. One line "
+				    "is enough: /%s done <what you did>"),
+				 ch->name, day, ch->timezone,
+				 b->config->trigger_report);
+		rc = job_dm(b, ag.view.not_reported[i], text, now, cause);
+		free(text);
+	}
+	agenda_release(&ag);
 	return rc;
 }
 

@@ -40,6 +40,7 @@
 #include "lihui/event.h"
 #include "lihui/log.h"
 #include "lihui/meeting.h"
+#include "lihui/schedule.h"
 #include "lihui/minutes.h"
 #include "lihui/render.h"
 #include "lihui/report.h"
@@ -516,9 +517,7 @@ meeting_minutes(struct store *s, const struct config *config,
 	minutes_topics(&d);
 	minutes_actions(&d);
 	/* The next occurrence after this one's end; none if it fails. */
-	if (tz_next_weekly(ch->timezone, end + ch->meeting_length * 60,
-			   ch->meeting_wday, ch->meeting_minute,
-			   ch->meeting_length, &next, NULL) == 0 &&
+	if (schedule_next(s, ch, end, &next, NULL, NULL) == 0 &&
 	    tz_to_local(ch->timezone, next, &d.view.next, NULL) == 0)
 		d.view.has_next = 1;
 	*out = render_minutes(&d.view);

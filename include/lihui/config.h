@@ -18,9 +18,12 @@
 
 #include <stddef.h>
 
-#define CONFIG_MAX_LINE	  4096
-#define CONFIG_MAX_SIZE	  (256 * 1024)
-#define CONFIG_MAX_ADMINS 64
+#include "lihui/recur.h"
+
+#define CONFIG_MAX_LINE	   4096
+#define CONFIG_MAX_SIZE	   (256 * 1024)
+#define CONFIG_MAX_ADMINS  64
+#define CONFIG_MAX_REMINDS 4
 
 struct config {
 	/* [lihui] */
@@ -54,7 +57,15 @@ struct config {
 				     default 3, 0: never */
 	int quiet_start;	  /* no reminders from (minute of day); 22:00 */
 	int quiet_end;		  /* until; 08:00 (equal: no quiet hours) */
-	char *channel_name;	  /* console adapter's channel; "console" */
+	/* When the reporting window opens before each meeting: "fri 16:00";
+	 * window_off: "off", no window post. */
+	struct recur_offset window;
+	int window_off;
+	/* When members without a report are reminded: "mon 09:00"; up to
+	 * CONFIG_MAX_REMINDS, none: "off". */
+	struct recur_offset reminds[CONFIG_MAX_REMINDS];
+	size_t n_reminds;
+	char *channel_name; /* console adapter's channel; "console" */
 	char *admins[CONFIG_MAX_ADMINS]; /* may manage roster and settings */
 	size_t n_admins;		 /* 0: everyone may */
 

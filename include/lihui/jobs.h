@@ -5,6 +5,11 @@
  * module knows each kind's next time and what a run does. src/sched.c
  * arms the one timer that calls jobs_run_due().
  *
+ *	window	 the reporting window opens (a short post in the channel),
+ *		 window_open before each meeting (e.g. Friday 16:00)
+ *	remind	 a direct message to each member on the roster who has not
+ *		 reported and is not on leave, at each remind_at (out of
+ *		 quiet hours)
  *	agenda	 the agenda of the channel's next meeting, posted in the
  *		 channel agenda_before minutes before it starts
  *	actions	 once a day at action_remind_time in the channel's zone

@@ -599,6 +599,18 @@ int store_job_due(struct store *s, int64_t now, size_t limit, struct job **out,
 int store_job_done(struct store *s, int64_t id, int64_t ran, int64_t next,
 		   char **cause);
 
+/*
+ * A channel's meeting schedule (src/schedule.c): the canonical text of
+ * its rule (recur.h) and its skipped dates ("YYYY-MM-DD,..."). A channel
+ * without one meets weekly on its meeting_wday at meeting_minute.
+ */
+/** *rule and *skips allocated (NULL when none); *found = 0: no row. */
+int store_schedule_get(struct store *s, int64_t channel_id, char **rule,
+		       char **skips, int *found, char **cause);
+/** Set the channel's rule text (NULL: back to weekly) and skips. */
+int store_schedule_set(struct store *s, int64_t channel_id, const char *rule,
+		       const char *skips, char **cause);
+
 /* Ratings of a meeting, 1 to 5, one per member (a second one replaces). */
 int store_rating_set(struct store *s, int64_t meeting_id, const char *user,
 		     int rating, int64_t now, char **cause);

@@ -40,9 +40,12 @@
 #include "lihui/jobs.h"
 #include "lihui/meeting.h"
 #include "lihui/report.h"
+#include "lihui/recur.h"
 #include "lihui/render.h"
 #include "lihui/tz.h"
 #include "lihui/xmalloc.h"
+
+#include "meeting-int.h"
 
 #define MEETING_REPLY_MAX (64 * 1024)
 
@@ -197,6 +200,27 @@ static const struct cmd_sub cmd_meeting_subs[] = {
 	    .exec = cmd_meeting_roster,
 	},
 	{
+	    .name = "schedule",
+	    .alias = "日程",
+	    .min_args = 0,
+	    .max_args = -1,
+	    .usage = N_("[<days> <HH:MM> [<length>] [weekly|every N weeks|"
+			"monthly ...] [<zone>]]"),
+	    .help = N_("show or set when this channel meets"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_schedule,
+	},
+	{
+	    .name = "skip",
+	    .alias = "跳过",
+	    .min_args = 0,
+	    .max_args = 4,
+	    .usage = N_("[date]"),
+	    .help = N_("skip the next meeting, or the one on a date"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_skip,
+	},
+	{
 	    .name = "start",
 	    .alias = "开始",
 	    .min_args = 0,
@@ -225,6 +249,16 @@ static const struct cmd_sub cmd_meeting_subs[] = {
 	    .help = N_("remove the last item recorded"),
 	    .flags = CMD_NODM,
 	    .exec = cmd_meeting_undo,
+	},
+	{
+	    .name = "unskip",
+	    .alias = "恢复",
+	    .min_args = 1,
+	    .max_args = 4,
+	    .usage = N_("<date>"),
+	    .help = N_("hold a skipped meeting after all"),
+	    .flags = CMD_NODM,
+	    .exec = cmd_meeting_unskip,
 	},
 	{ .name = NULL },
 };
@@ -357,15 +391,17 @@ meeting_config_show(struct cmd_ctx *ctx)
 	static const char *const days[] = { "sun", "mon", "tue", "wed",
 					    "thu", "fri", "sat" };
 	const struct channel *c = &ctx->channel;
-	char sections[128];
+	char sections[128], schedule[RECUR_FORMAT_SIZE + 16 * RECUR_SKIP_MAX];
 
 	meeting_sections_list(c->sections, sections, sizeof sections);
+	meeting_schedule_describe(ctx, schedule, sizeof schedule);
 	cmd_reply(ctx,
 		  L_(ctx->loc, "Settings of #%s: locale %s, timezone %s, "
-			       "sections %s, meeting %s %02d:%02d for %d min"),
+			       "sections %s, meeting %s %02d:%02d for %d "
+			       "min%s"),
 		  c->name, c->locale, c->timezone, sections,
 		  days[c->meeting_wday % 7], c->meeting_minute / 60,
-		  c->meeting_minute % 60, c->meeting_length);
+		  c->meeting_minute % 60, c->meeting_length, schedule);
 	return CMD_OK;
 }
 

@@ -38,6 +38,16 @@ const struct catalog_entry catalog_render[] = {
 	{ "unassigned", "未指派" },
 
 	/* scheduled reminders (src/jobs.c) */
+	{ "Status reports for the meeting on %s (%s) are open. Report with /%s "
+	  "done, /%s plan, /%s blocker, /%s metric or /%s need <text>; /%s "
+	  "show shows yours.",
+	  "%s（%s）例会的工作汇报开始收集。请用 /%s done、/%s plan、/%s "
+	  "blocker、/%s metric 或 /%s need <内容> 汇报；/%s show "
+	  "查看自己的汇报。" },
+	{ "Your status report for the meeting of #%s on %s (%s) is still "
+	  "missing. One line is enough: /%s done <what you did>",
+	  "你还没有提交 #%s 在 %s（%s）例会的工作汇报。一行就够："
+	  "/%s done <完成的工作>" },
 	{ "Action item #%lld (%s) is due tomorrow, %s: %s\nWhen it is done: "
 	  "/%s done %lld",
 	  "行动项 #%lld（%s）明天（%s）到期：%s\n完成后请发送：/%s done %lld" },

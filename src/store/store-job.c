@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store-job.c: the scheduler's table (see store.h "Scheduled jobs" and
- * src/jobs.c). Reads go through jobs_due (the earliest active jobs) or
- * the unique (channel, kind) index.
+ * store-job.c: the scheduler's tables: the jobs (store.h "Scheduled
+ * jobs", src/jobs.c), read through jobs_due (the earliest active jobs)
+ * or the unique (channel, kind) index; and the channels' schedules
+ * (src/schedule.c), read by channel.
  */
 
 #include <stdio.h>
@@ -187,5 +188,59 @@ store_job_done(struct store *s, int64_t id, int64_t ran, int64_t next,
 	if (sqlite3_changes(s->db) != 1)
 		return set_cause(cause, "%s %lld: it is no longer due at %lld",
 				 what, (long long)id, (long long)ran);
+	return 0;
+}
+
+int
+store_schedule_get(struct store *s, int64_t channel_id, char **rule,
+		   char **skips, int *found, char **cause)
+{
+	static const char what[] = "cannot read schedule";
+	sqlite3_stmt *st;
+	int rc;
+
+	*rule = *skips = NULL;
+	*found = 0;
+	st = store_stmt(s, STMT_SCHEDULE_GET,
+			"SELECT rule, skips FROM channel_schedules "
+			"WHERE channel_id = ?1",
+			cause);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, channel_id) != SQLITE_OK)
+		return store_fail(s, st, what, cause);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*rule = store_column_dup(st, 0);
+		*skips = store_column_dup(st, 1);
+		*found = 1;
+	} else if (rc != SQLITE_DONE) {
+		return store_fail(s, st, what, cause);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_schedule_set(struct store *s, int64_t channel_id, const char *rule,
+		   const char *skips, char **cause)
+{
+	static const char what[] = "cannot set schedule";
+	sqlite3_stmt *st;
+
+	st = store_stmt(s, STMT_SCHEDULE_SET,
+			"INSERT INTO channel_schedules (channel_id, rule, "
+			"skips) VALUES (?1, ?2, ?3) ON CONFLICT (channel_id) "
+			"DO UPDATE SET rule = excluded.rule, "
+			"skips = excluded.skips",
+			cause);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, channel_id) != SQLITE_OK ||
+	    store_bind_text(st, 2, rule) != SQLITE_OK ||
+	    store_bind_text(st, 3, skips) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, st, what, cause);
+	sqlite3_reset(st);
 	return 0;
 }

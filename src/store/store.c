@@ -357,7 +357,21 @@ static const char *const migrations[] = {
 	 "CREATE INDEX jobs_due ON jobs (due) WHERE state = 0;"),
 
 	/*
-	 * 8: the Markdown copy of each meeting's minutes in minutes_dir
+	 * 8: a channel's meeting schedule (issue 5), one row per channel
+	 * that set one: the canonical text of its rule (recur.h; NULL:
+	 * weekly on the channel's meeting_wday at meeting_minute) and its
+	 * skipped dates ("YYYY-MM-DD,...", NULL: none). A table of its own
+	 * rather than columns of channels, read by its primary key.
+	 */
+	("CREATE TABLE channel_schedules ("
+	 "  channel_id INTEGER PRIMARY KEY"
+	 "    REFERENCES channels (id) ON DELETE CASCADE,"
+	 "  rule TEXT,"
+	 "  skips TEXT"
+	 ");"),
+
+	/*
+	 * 9: the Markdown copy of each meeting's minutes in minutes_dir
 	 * (minutes-file.h). minutes_file_due counts the times the minutes
 	 * were recorded (each store_meeting_set_minutes() adds one) and
 	 * minutes_file_done is the count the file last written holds, so

@@ -27,7 +27,15 @@
 /* Appears in bad secrets; must never appear in a message. */
 #define MARK "s3cr3tVALUE"
 
-enum field_kind { FK_STR, FK_SIZE, FK_INT, FK_UINT, FK_ADMINS };
+enum field_kind {
+	FK_STR,
+	FK_SIZE,
+	FK_INT,
+	FK_UINT,
+	FK_ADMINS,
+	FK_WINDOW,
+	FK_REMINDS
+};
 
 /* Every key of the file and where it lands in struct config. */
 static const struct {
@@ -69,6 +77,8 @@ static const struct {
 	  offsetof(struct config, quiet_start), 0 },
 	{ "channel", "quiet_end", FK_INT, offsetof(struct config, quiet_end),
 	  0 },
+	{ "channel", "window_open", FK_WINDOW, 0, 0 },
+	{ "channel", "remind_at", FK_REMINDS, 0, 0 },
 	{ "channel", "name", FK_STR, offsetof(struct config, channel_name), 0 },
 	{ "channel", "admins", FK_ADMINS, 0, 0 },
 	{ "commands", "report", FK_STR, offsetof(struct config, trigger_report),
@@ -165,6 +175,27 @@ field_str(const struct config *c, size_t i)
 			p += snprintf(p, len - (size_t)(p - s), "%s%s",
 				      n > 0 ? "," : "", c->admins[n]);
 		}
+		return s;
+	case FK_WINDOW:
+		s = calloc(1, RECUR_OFFSET_FORMAT_SIZE);
+		if (c->window_off)
+			snprintf(s, RECUR_OFFSET_FORMAT_SIZE, "off");
+		else
+			recur_offset_format(&c->window, s,
+					    RECUR_OFFSET_FORMAT_SIZE);
+		return s;
+	case FK_REMINDS:
+		s = p = calloc(CONFIG_MAX_REMINDS + 1,
+			       RECUR_OFFSET_FORMAT_SIZE + 1);
+		for (n = 0; n < c->n_reminds; n++) {
+			if (n > 0)
+				*p++ = ',';
+			recur_offset_format(&c->reminds[n], p,
+					    RECUR_OFFSET_FORMAT_SIZE);
+			p += strlen(p);
+		}
+		if (c->n_reminds == 0)
+			snprintf(s, 4, "off");
 		return s;
 	}
 	return NULL;

@@ -14,9 +14,14 @@
 
 #include <cmocka.h>
 
+#include "golden.h"
 #include "harness.h"
+#include "lihui/buf.h"
 #include "lihui/jobs.h"
 #include "lihui/store.h"
+#include "lihui/tz.h"
+
+#define GOLDEN_DIR "tests/fixtures/schedule/"
 
 #define HOUR 3600
 #define DAY  86400
@@ -212,6 +217,108 @@ test_agenda_across_dst(void **state)
 	}
 }
 
+/*
+ * Let the scheduler's timer fire at every job's time up to until, and
+ * write each post it made, with its local time, into log.
+ */
+static void
+simulate(struct tb *tb, int64_t until, struct buf *log)
+{
+	struct local_time lt;
+	const char *out, *line, *end;
+	char *cause = NULL;
+	int64_t due;
+	int found = 0;
+
+	for (;;) {
+		assert_int_equal(jobs_next_due(&tb->bot, &due, &found, &cause),
+				 0);
+		if (!found || due > until)
+			break;
+		tb_clock_set(tb, due);
+		out = tb_jobs(tb);
+		assert_int_equal(
+		    tz_to_local("America/New_York", due, &lt, NULL), 0);
+		for (line = out; *line != '\0'; line = end) {
+			end = strchr(line, '\n');
+			end = end != NULL ? end + 1 : line + strlen(line);
+			if (*line != '[')
+				continue;
+			buf_printf(
+			    &log[0],
+			    "%04d-%02d-%02d %02d:%02d %+03ld:00  %.*s\n",
+			    lt.date.year, lt.date.month, lt.date.day, lt.hour,
+			    lt.minute, lt.utcoff / 3600,
+			    (int)(end - line - 1 > 110 ? 110 : end - line - 1),
+			    line);
+		}
+	}
+	tb_clock_set(tb, until);
+}
+
+/*
+ * Two months of a New York team meeting every other Monday: the change
+ * to daylight time on 2027-03-14, a holiday skipped, a member on leave,
+ * an action item followed until done. Every post and direct message with
+ * its local time, against tests/fixtures/schedule/two-months.txt.
+ */
+static void
+test_two_months(void **state)
+{
+	struct tb *tb = *state;
+	struct buf log;
+
+	buf_init(&log, 1024 * 1024);
+	/* Wednesday 2027-02-10 12:00 UTC. */
+	tb_clock_set(tb, 1802260800);
+	tb_cmd(tb, "alice", "/meeting config timezone America/New_York");
+	tb_cmd(tb, "alice", "/meeting roster add @alice @bob @carol");
+	assert_non_null(strstr(
+	    tb_cmd(tb, "alice",
+		   "/meeting schedule every 2 weeks mon 10:00 45m"),
+	    "[channel] Meeting schedule of #ops: every 2 weeks mon 10:00 45m "
+	    "America/New_York from 2027-02-15. Next meeting: 2027-02-15 10:00 "
+	    "(America/New_York).\n"));
+	assert_non_null(strstr(tb_cmd(tb, "alice", "/meeting skip 2027-03-29"),
+			       "[channel] No meeting on 2027-03-29 (skipped by "
+			       "@alice). Next meeting: 2027-02-15 10:00 "
+			       "(America/New_York).\n"));
+	tb_cmd(tb, "alice", "/action add @bob 2027-02-19 Prepare the budget");
+	tb_cmd(tb, "carol", "/report away until 2027-03-05");
+	tb_cmd(tb, "alice", "/report done Hired a designer");
+
+	/* Until Wednesday 2027-02-24 15:00 UTC: bob finishes. */
+	simulate(tb, 1803481200, &log);
+	tb_cmd(tb, "bob", "/action done 1");
+	/* Friday 2027-02-26: bob reports for the 1 March meeting. */
+	simulate(tb, 1803600000, &log);
+	tb_cmd(tb, "bob", "/report done Closed the books");
+	/* To 2027-04-13. */
+	simulate(tb, 1807574400, &log);
+	golden_check(GOLDEN_DIR, "two-months.txt", buf_str(&log));
+	buf_release(&log);
+}
+
+static void
+test_schedule_refusals(void **state)
+{
+	struct tb *tb = *state;
+
+	TB_REFUSED(
+	    tb,
+	    { "alice", "/meeting schedule every 2 fortnights",
+	      "[ephemeral @alice] 'every 2' needs days, weeks or months after "
+	      "it, e.g. 'every 2 weeks'; usage: /meeting schedule [<days> "
+	      "<HH:MM> [<length>] [weekly|every N weeks|monthly ...] "
+	      "[<zone>]]\n" },
+	    { "alice", "/meeting skip 2026-12-01",
+	      "[ephemeral @alice] There is no meeting on 2026-12-01 to skip; "
+	      "/meeting schedule shows the schedule\n" },
+	    { "alice", "/meeting unskip 2026-12-07",
+	      "[ephemeral @alice] The meeting on 2026-12-07 is not "
+	      "skipped\n" });
+}
+
 static void
 test_next_daily(void **state)
 {
@@ -275,6 +382,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_agenda_across_dst,
 						tb_setup, tb_teardown),
 		cmocka_unit_test(test_next_daily),
+		cmocka_unit_test_setup_teardown(test_two_months, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_refusals,
+						tb_setup, tb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

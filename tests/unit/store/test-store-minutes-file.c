@@ -3,10 +3,10 @@
  * test-store-minutes-file.c: which meetings' Markdown copies are due
  * (migration 6): recording the minutes makes the copy due, marking it
  * written for the count read clears it unless the minutes were recorded
- * again meanwhile, and an upgrade from version 5 makes every meeting with
+ * again meanwhile, and an upgrade from version 8 makes every meeting with
  * minutes due. The upgrade runs on a file in a fresh directory under
- * $TMPDIR (or /tmp); version 5's minutes are set with sqlite3 directly,
- * since this build's store_meeting_set_minutes() needs version 8.
+ * $TMPDIR (or /tmp); version 8's minutes are set with sqlite3 directly,
+ * since this build's store_meeting_set_minutes() needs version 9.
  */
 
 #include <stdarg.h>
@@ -187,7 +187,7 @@ test_errors(void **state)
 	cause = NULL;
 	store_close(s);
 
-	s = open_with_meeting(":memory:", 5, &mid);
+	s = open_with_meeting(":memory:", 8, &mid);
 	assert_int_equal(store_minutes_file_mark(s, mid, &cause), -1);
 	assert_non_null(cause);
 	free(cause);
@@ -204,9 +204,9 @@ test_errors(void **state)
 	store_close(s);
 }
 
-/* From version 5: meetings with minutes are due, the others are not. */
+/* From version 8: meetings with minutes are due, the others are not. */
 static void
-test_upgrade_from_v5(void **state)
+test_upgrade_from_v8(void **state)
 {
 	const char *base = getenv("TMPDIR");
 	char dir[256], path[300], file[320], buf[128], *cause = NULL, *md;
@@ -221,12 +221,12 @@ test_upgrade_from_v5(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/lihui.db", dir);
 
-	s = open_with_meeting(path, 5, &mid);
-	assert_int_equal(store_version(s), 5);
+	s = open_with_meeting(path, 8, &mid);
+	assert_int_equal(store_version(s), 8);
 	assert_int_equal(store_meeting_end(s, mid, 2000, 0, &cause), 0);
-	/* Version 5's way of recording them, which knew no copies. */
+	/* Version 8's way of recording them, which knew no copies. */
 	raw_exec(s, path, "UPDATE meetings SET minutes = '# old' WHERE id = 1");
-	s = store_open_at(path, 5, &cause);
+	s = store_open_at(path, 8, &cause);
 	assert_non_null(s);
 	/* A second meeting, ended without minutes. */
 	assert_int_equal(
@@ -243,7 +243,7 @@ test_upgrade_from_v5(void **state)
 	assert_non_null(s);
 	assert_null(cause);
 	assert_int_equal(store_version(s), store_latest_version());
-	assert_int_equal(store_latest_version(), 8);
+	assert_int_equal(store_latest_version(), 9);
 	assert_string_equal(due_str(s, 10, buf, sizeof buf), "1:1");
 	assert_int_equal(store_meeting_minutes(s, mid, &md, &cause), 0);
 	assert_string_equal(md, "# old");
@@ -268,7 +268,7 @@ main(void)
 		cmocka_unit_test(test_due_cycle),
 		cmocka_unit_test(test_due_limit),
 		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_upgrade_from_v5),
+		cmocka_unit_test(test_upgrade_from_v8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

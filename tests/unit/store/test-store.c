@@ -147,7 +147,7 @@ test_open_memory(void **state)
 	struct store *s;
 
 	(void)state;
-	assert_int_equal(store_latest_version(), 8);
+	assert_int_equal(store_latest_version(), 9);
 	s = store_open(":memory:", &cause);
 	assert_non_null(s);
 	assert_null(cause);

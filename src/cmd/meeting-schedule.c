@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * meeting-schedule.c: /meeting schedule, skip and unskip: a channel's
+ * meeting schedule (recur.h, stored by src/schedule.c).
+ *
+ *	/meeting schedule			the rule and the next meeting
+ *	/meeting schedule <rule>		set it (e.g. "mon 10:00 60m
+ *						weekly Asia/Shanghai")
+ *	/meeting skip [date]			skip the next meeting, or the
+ *						one on date (a holiday)
+ *	/meeting unskip <date>			hold it after all
+ *
+ * Every change keeps what members already reported for the meeting being
+ * prepared (its cycle moves to the new next meeting, as a change of time
+ * zone does) and moves the channel's scheduled jobs.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lihui/bot.h"
+#include "lihui/catalog.h"
+#include "lihui/jobs.h"
+#include "lihui/schedule.h"
+#include "lihui/store.h"
+#include "lihui/tz.h"
+#include "lihui/xmalloc.h"
+
+#include "meeting-int.h"
+
+/* "2026-11-30 10:00 (Asia/Shanghai)" of instant t in zone. */
+static void
+schedule_when(const char *zone, int64_t t, char *out, size_t size)
+{
+	struct local_time lt;
+
+	if (tz_to_local(zone, t, &lt, NULL) != 0) {
+		snprintf(out, size, "?");
+		return;
+	}
+	snprintf(out, size, "%04d-%02d-%02d %02d:%02d (%s)", lt.date.year,
+		 lt.date.month, lt.date.day, lt.hour, lt.minute, zone);
+}
+
+/* The rule, or a reply and -1. */
+static int
+schedule_get(struct cmd_ctx *ctx, struct recur_rule *rule)
+{
+	char *cause = NULL;
+
+	if (schedule_rule(ctx->bot->store, &ctx->channel, rule, &cause) != 0) {
+		cmd_store_error(ctx, cause);
+		return -1;
+	}
+	return 0;
+}
+
+void
+meeting_schedule_describe(struct cmd_ctx *ctx, char *out, size_t size)
+{
+	struct recur_rule rule;
+	char text[RECUR_FORMAT_SIZE], *skips, *cause = NULL, *t, *k;
+	int found = 0;
+
+	snprintf(out, size, "%s", "");
+	/* Nothing to add to the meeting day and time without a rule. */
+	if (store_schedule_get(ctx->bot->store, ctx->channel.id, &t, &k, &found,
+			       &cause) != 0) {
+		free(cause);
+		return;
+	}
+	free(t);
+	free(k);
+	if (!found)
+		return;
+	if (schedule_rule(ctx->bot->store, &ctx->channel, &rule, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	recur_format(&rule, text, sizeof text);
+	skips = schedule_skips_text(&rule);
+	if (skips != NULL)
+		snprintf(out, size, L_(ctx->loc, "; schedule: %s; skipped: %s"),
+			 text, skips);
+	else
+		snprintf(out, size, L_(ctx->loc, "; schedule: %s"), text);
+	free(skips);
+}
+
+/*
+ * Store rule for the channel (text and skips), keep the channel's zone
+ * and length in step with it, move what was prepared for the next
+ * meeting to the new next meeting, and move the jobs.
+ */
+static int
+schedule_store(struct cmd_ctx *ctx, const struct recur_rule *rule)
+{
+	struct channel *c = &ctx->channel;
+	struct cycle before, after;
+	char text[RECUR_FORMAT_SIZE], *skips, *cause = NULL;
+	int rc;
+
+	if (cmd_cycle(ctx, &before) != 0)
+		return -1;
+	recur_format(rule, text, sizeof text);
+	skips = schedule_skips_text(rule);
+	rc = store_schedule_set(ctx->bot->store, c->id, text, skips, &cause);
+	free(skips);
+	if (rc != 0) {
+		cmd_store_error(ctx, cause);
+		return -1;
+	}
+	free(c->timezone);
+	c->timezone = xstrdup(rule->zone);
+	c->meeting_length = rule->length;
+	c->meeting_minute = rule->minute;
+	if (cmd_cycle(ctx, &after) != 0)
+		return -1;
+	if (store_cycle_move(ctx->bot->store, before.id, after.id, &cause) !=
+		0 ||
+	    store_channel_update(ctx->bot->store, c, &cause) != 0 ||
+	    jobs_replan(ctx->bot, c, ctx->now, &cause) != 0) {
+		cmd_store_error(ctx, cause);
+		return -1;
+	}
+	bot_jobs_changed(ctx->bot);
+	return 0;
+}
+
+/* Reply (or post, when posting) the rule and the next meeting. */
+static enum cmd_status
+schedule_show(struct cmd_ctx *ctx, const struct recur_rule *rule, int post)
+{
+	char text[RECUR_FORMAT_SIZE], when[96], *skips, *line, *cause = NULL;
+	struct date day;
+	int64_t next;
+
+	recur_format(rule, text, sizeof text);
+	if (recur_next(rule, ctx->now, &next, &day, &cause) != 0) {
+		free(cause);
+		snprintf(when, sizeof when, "%s", L_(ctx->loc, "none"));
+	} else {
+		schedule_when(rule->zone, next, when, sizeof when);
+	}
+	skips = schedule_skips_text(rule);
+	if (skips != NULL)
+		line = xasprintf(L_(ctx->loc, "Meeting schedule of #%s: %s. "
+					      "Next meeting: %s. Skipped: %s."),
+				 ctx->channel.name, text, when, skips);
+	else
+		line = xasprintf(L_(ctx->loc, "Meeting schedule of #%s: %s. "
+					      "Next meeting: %s."),
+				 ctx->channel.name, text, when);
+	if (post)
+		cmd_post(ctx, line);
+	else
+		cmd_reply(ctx, "%s", line);
+	free(line);
+	free(skips);
+	return CMD_OK;
+}
+
+enum cmd_status
+cmd_meeting_schedule(struct cmd_ctx *ctx, struct args *a)
+{
+	struct recur_defaults def;
+	struct recur_rule rule, old;
+	struct local_time today;
+	char *cause = NULL;
+	int i;
+
+	if (schedule_get(ctx, &old) != 0)
+		return CMD_ERROR;
+	if (a->argc == 0)
+		return schedule_show(ctx, &old, 0);
+	if (!cmd_check_admin(ctx) || cmd_local_now(ctx, &today) != 0)
+		return CMD_ERROR;
+	memset(&def, 0, sizeof def);
+	def.today = today.date;
+	def.length = ctx->channel.meeting_length;
+	def.zone = ctx->channel.timezone;
+	if (recur_parse(args_rest(a, 0), &def, &rule, &cause) != 0) {
+		cmd_usage_error(ctx, cause);
+		free(cause);
+		return CMD_ERROR;
+	}
+	/* Holidays already skipped stay skipped. */
+	for (i = 0; i < old.nskip; i++)
+		if (recur_skip_add(&rule, old.skip[i], NULL) != 0)
+			break;
+	if (schedule_store(ctx, &rule) != 0)
+		return CMD_ERROR;
+	return schedule_show(ctx, &rule, 1);
+}
+
+/*
+ * Whether day is a meeting day of rule (after its first meeting), whether
+ * or not it is skipped.
+ */
+static int
+schedule_meets_on(const struct recur_rule *rule, struct date day)
+{
+	struct recur_rule plain = *rule;
+	struct date found;
+	int64_t midnight, start;
+
+	plain.nskip = 0;
+	if (tz_from_local(rule->zone, day, 0, &midnight, NULL) != 0 ||
+	    recur_next(&plain, midnight, &start, &found, NULL) != 0)
+		return 0;
+	return date_compare(found, day) == 0;
+}
+
+/* The date of "/meeting skip|unskip [date]", or a reply and -1. */
+static int
+schedule_date(struct cmd_ctx *ctx, struct args *a,
+	      const struct recur_rule *rule, struct date *out)
+{
+	struct local_time today;
+	char *cause = NULL, shown[16];
+	int64_t start;
+
+	if (cmd_local_now(ctx, &today) != 0)
+		return -1;
+	if (a->argc == 0) {
+		/* The next meeting that has not started. */
+		if (recur_next(rule, ctx->now, &start, out, &cause) != 0) {
+			cmd_error(ctx, "%s", cause);
+			free(cause);
+			return -1;
+		}
+		return 0;
+	}
+	if (when_parse(args_rest(a, 0), today.date, out, &cause) != 0) {
+		cmd_usage_error(ctx,
+				L_(ctx->loc, "give a date such as "
+					     "2026-12-28, 12-28 or 下周一"));
+		free(cause);
+		return -1;
+	}
+	if (!schedule_meets_on(rule, *out)) {
+		date_format(*out, shown, sizeof shown);
+		cmd_error(ctx,
+			  L_(ctx->loc, "There is no meeting on %s to skip; "
+				       "/%s schedule shows the schedule"),
+			  shown, ctx->trigger);
+		return -1;
+	}
+	return 0;
+}
+
+enum cmd_status
+cmd_meeting_skip(struct cmd_ctx *ctx, struct args *a)
+{
+	struct recur_rule rule;
+	struct date day, next_day;
+	char shown[16], when[96], *cause = NULL, *line;
+	int64_t start;
+
+	if (!cmd_check_admin(ctx) || schedule_get(ctx, &rule) != 0 ||
+	    schedule_date(ctx, a, &rule, &day) != 0)
+		return CMD_ERROR;
+	date_format(day, shown, sizeof shown);
+	if (recur_is_skipped(&rule, day)) {
+		cmd_error(ctx,
+			  L_(ctx->loc, "The meeting on %s is already "
+				       "skipped"),
+			  shown);
+		return CMD_ERROR;
+	}
+	if (recur_skip_add(&rule, day, &cause) != 0) {
+		free(cause);
+		cmd_error(ctx,
+			  L_(ctx->loc, "Too many skipped dates (at most %d); "
+				       "unskip some first"),
+			  RECUR_SKIP_MAX);
+		return CMD_ERROR;
+	}
+	if (schedule_store(ctx, &rule) != 0)
+		return CMD_ERROR;
+	if (recur_next(&rule, ctx->now, &start, &next_day, &cause) != 0) {
+		free(cause);
+		snprintf(when, sizeof when, "%s", L_(ctx->loc, "none"));
+	} else {
+		schedule_when(rule.zone, start, when, sizeof when);
+	}
+	line = xasprintf(L_(ctx->loc, "No meeting on %s (skipped by @%s). "
+				      "Next meeting: %s."),
+			 shown, ctx->ev->user_name, when);
+	cmd_post(ctx, line);
+	free(line);
+	return CMD_OK;
+}
+
+enum cmd_status
+cmd_meeting_unskip(struct cmd_ctx *ctx, struct args *a)
+{
+	struct recur_rule rule;
+	struct date day;
+	char shown[16], *cause = NULL, *line;
+
+	if (!cmd_check_admin(ctx) || schedule_get(ctx, &rule) != 0 ||
+	    schedule_date(ctx, a, &rule, &day) != 0)
+		return CMD_ERROR;
+	if (recur_skip_remove(&rule, day, &cause) != 0) {
+		free(cause);
+		date_format(day, shown, sizeof shown);
+		cmd_error(ctx, L_(ctx->loc, "The meeting on %s is not skipped"),
+			  shown);
+		return CMD_ERROR;
+	}
+	if (schedule_store(ctx, &rule) != 0)
+		return CMD_ERROR;
+	date_format(day, shown, sizeof shown);
+	line = xasprintf(L_(ctx->loc, "The meeting on %s will be held after "
+				      "all (@%s)."),
+			 shown, ctx->ev->user_name);
+	cmd_post(ctx, line);
+	free(line);
+	return CMD_OK;
+}
