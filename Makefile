@@ -53,8 +53,8 @@ SRC := $(shell find src -name '*.c' | sort)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
 # The network module lihui-net.so: the platform adapters and what they use
 # (see include/lihui/module.h); the rest is the core, in the executable.
-NET_SRC := $(filter src/net/%.c src/adapter/mattermost.c src/adapter/mm-%.c \
-	src/adapter/slack%.c,$(LIB_SRC))
+NET_SRC := $(filter src/net/%.c src/adapter/gate.c src/adapter/mattermost.c \
+	src/adapter/mm-%.c src/adapter/slack%.c,$(LIB_SRC))
 CORE_SRC := $(filter-out $(NET_SRC),$(LIB_SRC))
 TEST_LIB_SRC := $(shell find tests/lib -name '*.c' 2>/dev/null | sort)
 UNIT_SRC := $(shell find tests/unit -name 'test-*.c' 2>/dev/null | sort)

@@ -17,6 +17,13 @@
  * A crash loses at most the open batch, whose answers and posts were
  * never released: nothing anyone was told about.
  *
+ * The check phase comes after the poll for I/O. Work done by a timer
+ * (the scheduler, the minute timer) or an idle callback is followed by
+ * a poll that may sleep until the next event: so a prepare handle, right
+ * before each poll, starts an idle handle (which makes the poll return
+ * at once) when a batch is open and no sync runs, and stops it
+ * otherwise. While a sync runs the loop sleeps; its completion wakes it.
+ *
  * A failed fdatasync is fatal: after an I/O error the kernel may have
  * dropped the dirty pages, so a retry that succeeds proves nothing (the
  * "fsyncgate" lesson). lihui exits without releasing anything the failed
@@ -35,6 +42,8 @@
 
 struct committer {
 	uv_check_t check;
+	uv_prepare_t prepare;
+	uv_idle_t idle;
 	uv_fs_t sync;
 	int syncing;
 	uint64_t target;   /* the batch the running sync covers */
@@ -44,6 +53,7 @@ struct committer {
 	void *arg;
 	void (*closed)(void *);
 	void *closed_arg;
+	int open_handles; /* while closing */
 };
 
 static void committer_sync_done(uv_fs_t *req);
@@ -117,6 +127,24 @@ committer_round(uv_check_t *h)
 	committer_sync(c);
 }
 
+static void
+committer_idle(uv_idle_t *h)
+{
+	(void)h;
+}
+
+/* Right before the poll: do not sleep on an open batch (see the top). */
+static void
+committer_before_poll(uv_prepare_t *h)
+{
+	struct committer *c = h->data;
+
+	if (!c->syncing && store_batch_open(c->store))
+		uv_idle_start(&c->idle, committer_idle);
+	else
+		uv_idle_stop(&c->idle);
+}
+
 struct committer *
 committer_new(uv_loop_t *loop, struct store *s, void (*durable)(void *arg),
 	      void *arg)
@@ -130,15 +158,21 @@ committer_new(uv_loop_t *loop, struct store *s, void (*durable)(void *arg),
 	uv_check_init(loop, &c->check);
 	c->check.data = c;
 	uv_check_start(&c->check, committer_round);
+	uv_prepare_init(loop, &c->prepare);
+	c->prepare.data = c;
+	uv_prepare_start(&c->prepare, committer_before_poll);
+	uv_idle_init(loop, &c->idle);
+	c->idle.data = c;
 	return c;
 }
 
+/* The last of the three handles closed: tell the owner. */
 static void
 committer_handle_closed(uv_handle_t *h)
 {
 	struct committer *c = h->data;
 
-	if (c->closed != NULL)
+	if (--c->open_handles == 0 && c->closed != NULL)
 		c->closed(c->closed_arg);
 }
 
@@ -147,7 +181,10 @@ committer_close(struct committer *c, void (*closed)(void *), void *arg)
 {
 	c->closed = closed;
 	c->closed_arg = arg;
+	c->open_handles = 3;
 	uv_close((uv_handle_t *)&c->check, committer_handle_closed);
+	uv_close((uv_handle_t *)&c->prepare, committer_handle_closed);
+	uv_close((uv_handle_t *)&c->idle, committer_handle_closed);
 }
 
 void

@@ -59,6 +59,8 @@ void store_rollback(struct store *s);
 void store_set_batching(struct store *s, int on);
 /** Commit the outer transaction of a batch, if one is open. */
 int store_flush(struct store *s, char **cause);
+/** Whether a batch holds changes not committed yet (batching only). */
+int store_batch_open(const struct store *s);
 /** The batch that holds every change made so far (0: nothing to wait for). */
 uint64_t store_generation(const struct store *s);
 /** Whether batch gen (from store_generation()) is durable. */

@@ -16,6 +16,11 @@
  *     mentions it (data.mentions holds its id, or the text says
  *     @<its name>), goes to the sink as a command message; any other
  *     channel line goes to the sink too, for the meeting recorder.
+ *   @names: slash commands, posted events and resynced posts all reach
+ *     the sink through the name gate (gate.c), in the order they came,
+ *     with the @names of their text looked up (mm_gate_lookup: the cache,
+ *     else GET /api/v4/users/username/{name}; @all, @channel and @here
+ *     are no users), so the core can refuse an unknown action owner.
  *   GET /healthz: 200 with {"websocket":"connected","outbox_backlog":N}
  *     when the WebSocket is up, else 503 with "disconnected".
  *   slash command: Mattermost POSTs (or GETs) a form to /command. Its token
@@ -28,7 +33,9 @@
  *     nothing: lihui's replies come through the outbox as posts by the bot.
  *     That answer tells the user the command was taken, so it waits until
  *     the store's batch holding the command is durable (adapter_sink's
- *     generation and durable; ops->durable asks the listener again).
+ *     generation and durable; ops->durable asks the listener again). A
+ *     command that waits in the gate has no batch yet: its answer holds
+ *     a ticket until the gate handed it on (mm_listen_durable).
  *   send: one outbox row becomes one or two REST calls:
  *	OUTBOX_CHANNEL	 POST /api/v4/posts
  *	OUTBOX_EPHEMERAL POST /api/v4/posts/ephemeral; on 403 (a bot usually
@@ -51,6 +58,7 @@
  * this file.
  */
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +75,7 @@
 #include "lihui/log.h"
 #include "lihui/xmalloc.h"
 
+#include "gate.h"
 #include "mm-api.h"
 #include "mm-cache.h"
 #include "mm-event.h"
@@ -82,6 +91,20 @@
 #define MM_ERROR_SHOWN	   200
 #define MM_TOKENS_MAX	   64
 #define MM_RECENT_POSTS	   256
+/* Slash commands whose answer waits for the gate (see mm_command). */
+#define MM_TICKETS	(2 * GATE_WAITING_MAX)
+#define MM_TICKET_BIT	(UINT64_C(1) << 63)
+#define MM_TICKET_WAITS UINT64_MAX
+
+/*
+ * A slash command that waits in the gate: its answer's after is
+ * MM_TICKET_BIT | ticket, and the slot ticket % MM_TICKETS holds it until
+ * a newer ticket takes the slot (then it answers "go").
+ */
+struct mm_ticket {
+	uint64_t ticket; /* 0: none */
+	uint64_t gen;	 /* MM_TICKET_WAITS, else the batch after it ran */
+};
 
 /* Which REST call a send is waiting for. */
 enum mm_stage {
@@ -113,7 +136,10 @@ struct mm {
 	struct mm_ws *ws;
 	uint64_t lost_sessions;
 	struct mm_cache *cache;
-	struct mm_api *api; /* made at the first resync */
+	struct mm_api *api; /* made at start */
+	struct gate *gate;  /* every event goes through it to the sink */
+	struct mm_ticket tickets[MM_TICKETS];
+	uint64_t ticket_next;
 	size_t resyncs_pending;
 	/* Post ids handled lately: a post seen live and by a resync once. */
 	char recent[MM_RECENT_POSTS][MM_ID_MAX + 1];
@@ -440,6 +466,8 @@ mm_command(void *arg, const struct listen_request *req,
 	const char *src, *token, *command, *user_name;
 	char *cause = NULL;
 	size_t len;
+	uint64_t ticket;
+	int rc;
 
 	if (strcmp(req->path, MM_HEALTH_PATH) == 0) {
 		mm_health(m, reply);
@@ -500,23 +528,136 @@ mm_command(void *arg, const struct listen_request *req,
 		mm_cache_set_user(m->cache, ev.user_id, user_name);
 	/* A DM channel's name is "<user id>__<user id>". */
 	ev.is_direct = strstr(ev.channel_name, "__") != NULL;
-	m->sink.event(m->sink.arg, &ev);
+	ticket = ++m->ticket_next;
+	rc = gate_push(m->gate, &ev, ticket);
+	if (rc < 0) {
+		mm_reply(reply, 503, "lihui is stopping");
+		goto out;
+	}
 	reply->status = 200;
 	reply->content_type = "application/json";
 	reply->body = xstrdup("{}");
-	/* The answer says the command was taken: not before it is on disk. */
-	if (m->sink.generation != NULL)
+	/*
+	 * The answer says the command was taken: not before it is on disk.
+	 * One waiting for its @names has no batch yet: its ticket tells
+	 * (mm_listen_durable), and mm_gate_sink fills it in.
+	 */
+	if (rc == 0) {
+		m->tickets[ticket % MM_TICKETS].ticket = ticket;
+		m->tickets[ticket % MM_TICKETS].gen = MM_TICKET_WAITS;
+		reply->after = MM_TICKET_BIT | ticket;
+	} else if (m->sink.generation != NULL)
 		reply->after = m->sink.generation(m->sink.arg);
 out:
 	form_release(&f);
 }
 
+/*
+ * Whether a held answer may go: gen is the store's batch, or a ticket
+ * (MM_TICKET_BIT) while the command may still wait in the gate.
+ */
 static int
 mm_listen_durable(void *arg, uint64_t gen)
 {
 	struct mm *m = arg;
+	const struct mm_ticket *t;
 
+	if (gen & MM_TICKET_BIT) {
+		gen &= ~MM_TICKET_BIT;
+		t = &m->tickets[gen % MM_TICKETS];
+		if (t->ticket != gen)
+			return 1; /* a newer ticket took the slot: go */
+		if (t->gen == MM_TICKET_WAITS)
+			return 0;
+		gen = t->gen;
+		if (gen == 0)
+			return 1;
+	}
 	return m->sink.durable == NULL || m->sink.durable(m->sink.arg, gen);
+}
+
+/*
+ * The gate hands an event on: to the sink; a slash command that waited
+ * (its ticket is tag) then learns its batch, and its answer may go.
+ */
+static void
+mm_gate_sink(void *arg, const struct chat_event *ev, uint64_t tag)
+{
+	struct mm *m = arg;
+	struct mm_ticket *t = &m->tickets[tag % MM_TICKETS];
+
+	m->sink.event(m->sink.arg, ev);
+	/* Tag 0: a post. Not the slot's ticket: it did not wait. */
+	if (tag == 0 || t->ticket != tag)
+		return;
+	t->gen =
+	    m->sink.generation != NULL ? m->sink.generation(m->sink.arg) : 0;
+	if (m->listener != NULL && !m->closing)
+		listen_durable(m->listener);
+}
+
+static void
+mm_gate_answered(void *arg, enum mm_api_result result,
+		 const struct mm_api_user *user, const char *error)
+{
+	struct gate_ask *ask = arg;
+
+	switch (result) {
+	case MM_API_FOUND:
+		gate_answer(ask, CHAT_USER_FOUND, user->id);
+		break;
+	case MM_API_NOT_FOUND:
+		gate_answer(ask, CHAT_USER_UNKNOWN, NULL);
+		break;
+	default:
+		log_warn("user lookup failed: %s", error);
+		gate_answer(ask, CHAT_USER_UNCHECKED, NULL);
+		break;
+	}
+}
+
+/*
+ * The gate's lookup of @name: Mattermost usernames are lower case, so
+ * the lower-cased name is looked up. @all, @channel and @here are no
+ * users; the bot is known; a name Mattermost cannot give a user is
+ * unknown. Otherwise the cache answers at once, or a REST lookup later.
+ */
+static int
+mm_gate_lookup(void *arg, const char *name, struct gate_ask *ask,
+	       enum chat_user_state *state, const char **user_id)
+{
+	struct mm *m = arg;
+	struct mm_api_user user;
+	char lower[MM_API_NAME_MAX + 1], *cause = NULL;
+	size_t i, n = strlen(name);
+	int rc;
+
+	*state = CHAT_USER_UNKNOWN;
+	if (n > MM_API_NAME_MAX)
+		return 1;
+	for (i = 0; i <= n; i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	if (strcmp(lower, "all") == 0 || strcmp(lower, "channel") == 0 ||
+	    strcmp(lower, "here") == 0 || !mm_api_username_valid(lower))
+		return 1;
+	*state = CHAT_USER_FOUND;
+	if (m->bot_name != NULL && strcmp(lower, m->bot_name) == 0) {
+		*user_id = m->bot_id;
+		return 1;
+	}
+	*state = CHAT_USER_UNCHECKED;
+	if (m->api == NULL)
+		return 1;
+	rc = mm_api_user_by_name(m->api, lower, &user, mm_gate_answered, ask,
+				 &cause);
+	if (rc == 1) {
+		*state = CHAT_USER_FOUND;
+		*user_id = user.id;
+	} else if (rc < 0) {
+		log_warn("cannot look @%s up: %s", lower, cause);
+		free(cause);
+	}
+	return rc != 0;
 }
 
 static void
@@ -626,7 +767,7 @@ mm_post_handle(struct mm *m, const struct mm_msg *msg)
 	}
 	if (m->stopped || m->closing || !mm_post_event(m, msg, &ev))
 		return;
-	m->sink.event(m->sink.arg, &ev);
+	gate_push(m->gate, &ev, 0);
 }
 
 static void
@@ -984,12 +1125,15 @@ mm_start(struct adapter *a, char **cause)
 	struct listen_config lc;
 	struct mm_ws_options wo;
 	struct mm_ws_events we;
+	struct gate_config gc;
+	struct mm_rest rest;
 
 	if (m->insecure)
 		log_warn("insecure_tls is on: the certificate of %s is not "
 			 "checked",
 			 m->url);
 	memset(&wo, 0, sizeof wo);
+	memset(&gc, 0, sizeof gc);
 	wo.server_url = m->url;
 	wo.token = m->token;
 	wo.ca_file = m->ca_file;
@@ -1003,6 +1147,17 @@ mm_start(struct adapter *a, char **cause)
 	m->http = http_client_new(m->loop, &m->clock, cause);
 	if (m->http == NULL)
 		return -1;
+	rest.http = m->http;
+	rest.url = m->url;
+	rest.auth = m->auth;
+	rest.ca_file = m->ca_file;
+	rest.insecure = m->insecure;
+	rest.max_response = MM_API_MAX_RESPONSE;
+	m->api = mm_api_new(&rest, m->cache);
+	gc.lookup = mm_gate_lookup;
+	gc.sink = mm_gate_sink;
+	gc.arg = m;
+	m->gate = gate_new(m->loop, &gc);
 	uv_timer_init(m->loop, &m->me_timer);
 	m->me_timer.data = m;
 	m->me_timer_open = 1;
@@ -1310,12 +1465,15 @@ mm_ready(struct adapter *a)
 	return mm_downcast(a)->bot_id != NULL;
 }
 
+/* Stop taking events; those waiting in the gate go on now. */
 static void
 mm_stop(struct adapter *a)
 {
 	struct mm *m = mm_downcast(a);
 
 	m->stopped = 1;
+	if (m->gate != NULL)
+		gate_flush(m->gate);
 }
 
 static void
@@ -1348,6 +1506,10 @@ mm_close(struct adapter *a, void (*closed_cb)(void *), void *arg)
 	m->closed_arg = arg;
 	/* One extra count so that nothing completes before all started. */
 	m->pending = 1;
+	if (m->gate != NULL) {
+		m->pending++;
+		gate_close(m->gate, mm_part_closed, m);
+	}
 	if (m->me_timer_open) {
 		m->pending++;
 		uv_close((uv_handle_t *)&m->me_timer, mm_timer_closed);
@@ -1376,6 +1538,7 @@ mm_free(struct adapter *a)
 
 	http_client_free(m->http);
 	mm_ws_free(m->ws);
+	gate_free(m->gate);
 	mm_api_free(m->api);
 	mm_cache_free(m->cache);
 	free(m->url);

@@ -589,6 +589,12 @@ store_flush(struct store *s, char **cause)
 	return 0;
 }
 
+int
+store_batch_open(const struct store *s)
+{
+	return s->batching && !sqlite3_get_autocommit(s->db);
+}
+
 uint64_t
 store_generation(const struct store *s)
 {

@@ -31,7 +31,9 @@
  * pieces of a long reply in order, 429 with Retry-After, 5xx with
  * backoff, a slow REST endpoint not delaying other answers, SIGKILL with
  * posts in flight (the retry carries the same pending_post_id) or never
- * delivered, SIGTERM waiting for a post in flight, and 4xx not retried.
+ * delivered, SIGTERM waiting for a post in flight, 4xx not retried, and
+ * action owners looked up by username (unknown ones refused; a lookup
+ * that hangs holds a slash command's answer only until the deadline).
  */
 
 #include <stdarg.h>
@@ -1896,6 +1898,93 @@ test_meeting(void **state)
 	daemon_stop(t);
 }
 
+/*
+ * Action owners are looked up (GET /api/v4/users/username/{name}) before
+ * the core sees the event: an unknown one is refused with its name, a
+ * known one is stored; @all is no user and is not looked up.
+ */
+static void
+test_action_owner(void **state)
+{
+	struct itest *t = *state;
+	struct with refused = { "there is no user @nosuch here", 1 };
+	struct with all = { "there is no user @all here", 1 };
+	const struct fake_mm_reaction *r;
+	const struct fake_mm_post *minutes;
+	size_t one = 1;
+
+	daemon_start_connected(t);
+	slash(t, TOKEN_MEETING, "meeting", "start Owners");
+	WAIT(t, cond_post_with, "Meeting 1 started: Owners", WAIT_MS,
+	     "the meeting's start");
+	slash(t, TOKEN_MEETING, "meeting", "action @nosuch fri call");
+	WAIT(t, cond_ephemeral_with, &refused, WAIT_MS, "the refusal");
+	assert_int_equal(
+	    fake_mm_count(t->mm, "GET", "/api/v4/users/username/nosuch"), 1);
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
+			       "#action @bob call the vendor", "O");
+	WAIT(t, cond_reactions, &one, WAIT_MS, "the reaction to the action");
+	r = fake_mm_reaction_at(t->mm, 0);
+	assert_string_equal(r->emoji_name, "white_check_mark");
+	assert_int_equal(
+	    fake_mm_count(t->mm, "GET", "/api/v4/users/username/bob"), 1);
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
+			       "#action @all have a party", "O");
+	WAIT(t, cond_ephemeral_with, &all, WAIT_MS, "the refusal of @all");
+	assert_int_equal(
+	    fake_mm_count(t->mm, "GET", "/api/v4/users/username/all"), 0);
+
+	slash(t, TOKEN_MEETING, "meeting", "end");
+	WAIT(t, cond_post_with, "Minutes of meeting 1: Owners", WAIT_MS,
+	     "the minutes");
+	minutes = post_with(t, "Minutes of meeting 1");
+	assert_non_null(strstr(minutes->message, "- #1 @bob: call the vendor"));
+	assert_null(strstr(minutes->message, "nosuch"));
+	assert_null(strstr(minutes->message, "party"));
+	assert_null(post_with(t, "fri call"));
+	wait_no_backlog(t);
+	daemon_stop(t);
+}
+
+/*
+ * The username lookup hangs: a slash command naming a user is answered
+ * once the gate's deadline (2 s) passed, the owner taken as written, and
+ * the channel line behind it is handled too. Stopping with the lookups
+ * still under way is clean.
+ */
+static void
+test_owner_lookup_hangs(void **state)
+{
+	struct itest *t = *state;
+	struct call c;
+	size_t one = 1;
+
+	daemon_start_connected(t);
+	slash(t, TOKEN_MEETING, "meeting", "start Hung");
+	WAIT(t, cond_post_with, "Meeting 1 started: Hung", WAIT_MS,
+	     "the meeting's start");
+	fake_mm_hang(t->mm, "GET", "/api/v4/users/username/*", FAKE_MM_ALWAYS);
+	slash_start(t, &c, TOKEN_MEETING, "meeting",
+		    "action @ghost fri call the ghost");
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_BOB_ID,
+			       "#info after the ghost", "O");
+	call_wait(t, &c);
+	assert_int_equal(c.status, 200);
+	assert_string_equal(c.body, "{}");
+	if (c.elapsed_ms < 1800)
+		fail_msg("answered after %llu ms, before the deadline",
+			 (unsigned long long)c.elapsed_ms);
+	call_release(&c);
+	WAIT(t, cond_post_with, "Action item recorded: @ghost fri call",
+	     WAIT_MS, "the action");
+	expect_log(t, "action owner @ghost taken as written");
+	WAIT(t, cond_reactions, &one, WAIT_MS, "the reaction to the line");
+	assert_int_equal(
+	    fake_mm_count(t->mm, "GET", "/api/v4/users/username/ghost"), 1);
+	wait_no_backlog(t);
+	daemon_stop(t);
+}
+
 /* SIGKILL while every attempt fails: sent once after the restart. */
 static void
 test_kill_never_delivered(void **state)
@@ -2020,6 +2109,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_slow_endpoint, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_meeting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_action_owner, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_owner_lookup_hangs, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_kill_in_flight, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_kill_never_delivered,

@@ -255,6 +255,72 @@ test_wal_unopenable_falls_back(void **state)
 	fixture_free(f);
 }
 
+/* A timer's work, and the watchdog that must not fire before it is
+ * durable. */
+struct timer_work {
+	struct fixture *f;
+	uv_timer_t work, watchdog;
+	int watchdog_fired;
+};
+
+static void
+timer_work_run(uv_timer_t *t)
+{
+	struct timer_work *w = t->data;
+
+	command(w->f->store, "from a timer");
+}
+
+static void
+timer_watchdog(uv_timer_t *t)
+{
+	struct timer_work *w = t->data;
+
+	w->watchdog_fired = 1;
+	uv_stop(t->loop);
+}
+
+static void
+timer_durable(void *arg)
+{
+	struct timer_work *w = arg;
+
+	w->f->durable_calls++;
+	uv_timer_stop(&w->watchdog);
+	uv_stop(&w->f->loop);
+}
+
+/*
+ * Work a timer did (the scheduler's jobs) is committed and synced in the
+ * same wake-up: the poll after a timer callback must not sleep on an open
+ * batch until some unrelated event (here: a 10 s watchdog) comes.
+ */
+static void
+test_timer_work_is_not_left_waiting(void **state)
+{
+	struct fixture *f = fixture_new(NULL);
+	struct timer_work w;
+
+	(void)state;
+	memset(&w, 0, sizeof w);
+	w.f = f;
+	store_set_batching(f->store, 1);
+	f->committer = committer_new(&f->loop, f->store, timer_durable, &w);
+	uv_timer_init(&f->loop, &w.work);
+	uv_timer_init(&f->loop, &w.watchdog);
+	w.work.data = w.watchdog.data = &w;
+	uv_timer_start(&w.work, timer_work_run, 10, 0);
+	uv_timer_start(&w.watchdog, timer_watchdog, 10000, 0);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_false(w.watchdog_fired);
+	assert_int_equal(f->durable_calls, 1);
+	assert_int_equal(due(f->store), 1);
+	uv_close((uv_handle_t *)&w.work, NULL);
+	uv_close((uv_handle_t *)&w.watchdog, NULL);
+	uv_run(&f->loop, UV_RUN_NOWAIT);
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -264,6 +330,7 @@ main(void)
 		cmocka_unit_test(test_memory_is_durable_at_commit),
 		cmocka_unit_test(test_without_batching_nothing_waits),
 		cmocka_unit_test(test_wal_unopenable_falls_back),
+		cmocka_unit_test(test_timer_work_is_not_left_waiting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
