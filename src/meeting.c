@@ -151,10 +151,42 @@ meeting_locale(const struct channel *ch)
 	return loc < 0 ? LOCALE_EN : (enum locale)loc;
 }
 
+/*
+ * An action item without an owner: its meeting's chair is asked, in a
+ * direct message, to assign it.
+ */
+static int
+meeting_ask_assign(struct store *s, const struct config *config,
+		   const struct channel *ch, int64_t meeting_id,
+		   int64_t action_id, const char *what, int64_t now,
+		   char **cause)
+{
+	struct meeting m;
+	char *text;
+	int found = 0, rc;
+
+	if (store_meeting_get(s, meeting_id, &m, &found, cause) != 0)
+		return -1;
+	if (!found)
+		return set_cause(cause, "no meeting %lld",
+				 (long long)meeting_id);
+	text = xasprintf(L_(meeting_locale(ch),
+			    "Action item #%lld of the meeting in #%s has no "
+			    "owner yet: %s\nAssign it: /%s assign %lld @user"),
+			 (long long)action_id, ch->name, what,
+			 config->trigger_action, (long long)action_id);
+	rc = store_outbox_add(s, OUTBOX_DIRECT, ch->key, m.chair, text, now,
+			      NULL, cause);
+	free(text);
+	meeting_release(&m);
+	return rc;
+}
+
 int
-meeting_record_item(struct store *s, const struct channel *ch,
-		    int64_t meeting_id, int kind, const struct chat_event *ev,
-		    const char *text, int64_t now, char **cause)
+meeting_record_item(struct store *s, const struct config *config,
+		    const struct channel *ch, int64_t meeting_id, int kind,
+		    const struct chat_event *ev, const char *text, int64_t now,
+		    char **cause)
 {
 	struct meeting_action_text act;
 	struct local_time local;
@@ -181,6 +213,10 @@ meeting_record_item(struct store *s, const struct channel *ch,
 				     act.text, act.has_due ? due : NULL,
 				     ev->user_name, now, &action_id,
 				     cause) != 0)
+			return -1;
+		if (owner == NULL &&
+		    meeting_ask_assign(s, config, ch, meeting_id, action_id,
+				       act.text, now, cause) != 0)
 			return -1;
 	}
 	return store_meeting_item_add(s, meeting_id, kind, ev->user_name, text,
@@ -240,8 +276,8 @@ meeting_record_line(struct bot *b, const struct chat_event *ev)
 			    &hl, &why);
 	if (rc == 1) {
 		text = xstrndup(hl.text, hl.len);
-		rc = meeting_record_item(b->store, &ch, m.id, (int)hl.kind, ev,
-					 text, now, &why);
+		rc = meeting_record_item(b->store, b->config, &ch, m.id,
+					 (int)hl.kind, ev, text, now, &why);
 		if (rc == 0)
 			kind = (int)hl.kind;
 		else if (rc != MEETING_BAD_TEXT) {

@@ -106,12 +106,14 @@ void meeting_record_line(struct bot *b, const struct chat_event *ev);
  * Record an item of kind with text, said through ev (its author; its
  * post, if any) in meeting_id of channel ch (and, for MEETING_ACTION,
  * the action item it names: the owner must be a user ev's adapter found
- * or could not check; the deadline is read in the channel's zone).
+ * or could not check; the deadline is read in the channel's zone; an
+ * item without an owner makes the meeting's chair a direct message
+ * asking to assign it).
  * MEETING_BAD_TEXT with *cause, in the channel's locale, saying what is
  * wrong with the text; -1 with *cause when the store failed.
  */
-int meeting_record_item(struct store *s, const struct channel *ch,
-			int64_t meeting_id, int kind,
+int meeting_record_item(struct store *s, const struct config *config,
+			const struct channel *ch, int64_t meeting_id, int kind,
 			const struct chat_event *ev, const char *text,
 			int64_t now, char **cause);
 

@@ -1382,6 +1382,72 @@ mm_send_done(void *arg, const struct http_response *resp)
 	free(id);
 }
 
+/* The user named by a direct message was looked up (mm_send_user). */
+static void
+mm_send_user_found(void *arg, enum mm_api_result result,
+		   const struct mm_api_user *user, const char *error)
+{
+	struct mm_send *s = arg;
+	char *why;
+
+	if (s->m->closing) {
+		/* The outbox closes too; the row stays pending. */
+		mm_send_free(s);
+		return;
+	}
+	switch (result) {
+	case MM_API_FOUND:
+		free(s->user_id);
+		s->user_id = xstrdup(user->id);
+		mm_send_next(s, MM_STAGE_DIRECT);
+		return;
+	case MM_API_NOT_FOUND:
+		why = xasprintf("no user @%s on the server", s->user_id);
+		mm_send_end(s, SEND_FAILED, NULL, 0, why);
+		free(why);
+		return;
+	case MM_API_ERROR:
+	default:
+		mm_send_end(s, SEND_RETRY, NULL, 0,
+			    error != NULL ? error : "user lookup failed");
+		return;
+	}
+}
+
+/*
+ * A direct message names its user by id or, from lihui's own jobs (a
+ * roster member, a chair), by user name: look the name up first (the
+ * cache usually knows it). 1 when s->user_id is an id now, 0 when the
+ * lookup ends later in mm_send_user_found, -1 with *cause.
+ */
+static int
+mm_send_user(struct mm_send *s, char **cause)
+{
+	struct mm_api_user user;
+	char name[MM_NAME_MAX + 1];
+	size_t i;
+	int rc;
+
+	if (mm_id_ok(s->user_id))
+		return 1;
+	/* Mattermost user names are lower case. */
+	for (i = 0; s->user_id[i] != '\0' && i < MM_NAME_MAX; i++)
+		name[i] = (char)tolower((unsigned char)s->user_id[i]);
+	name[i] = '\0';
+	if (s->user_id[i] != '\0' || !mm_api_username_valid(name))
+		return set_cause(cause,
+				 "'%.64s' is neither a user id nor a "
+				 "user name",
+				 s->user_id);
+	rc = mm_api_user_by_name(s->m->api, name, &user, mm_send_user_found, s,
+				 cause);
+	if (rc == 1) {
+		free(s->user_id);
+		s->user_id = xstrdup(user.id);
+	}
+	return rc;
+}
+
 static int
 mm_send(struct adapter *a, const struct outbox_msg *msg,
 	adapter_send_done_fn done, void *done_arg, char **cause)
@@ -1452,6 +1518,19 @@ mm_send(struct adapter *a, const struct outbox_msg *msg,
 	s->done = done;
 	s->done_arg = done_arg;
 	s->stage = stage;
+	if (stage == MM_STAGE_DIRECT) {
+		char *why = NULL;
+		int rc = mm_send_user(s, &why);
+
+		if (rc < 0) {
+			/* Never a user: asking again will not help. */
+			mm_send_end(s, SEND_FAILED, NULL, 0, why);
+			free(why);
+			return 0;
+		}
+		if (rc == 0)
+			return 0;
+	}
 	if (mm_send_call(s, cause) != 0) {
 		mm_send_free(s);
 		return -1;

@@ -593,8 +593,9 @@ meeting_item(struct cmd_ctx *ctx, int kind, const char *text)
 
 	if (meeting_text_fits(ctx, text) != 0 || meeting_running(ctx, &m) != 0)
 		return CMD_ERROR;
-	rc = meeting_record_item(ctx->bot->store, &ctx->channel, m.id, kind,
-				 ctx->ev, text, ctx->now, &cause);
+	rc = meeting_record_item(ctx->bot->store, ctx->bot->config,
+				 &ctx->channel, m.id, kind, ctx->ev, text,
+				 ctx->now, &cause);
 	meeting_release(&m);
 	if (rc == MEETING_BAD_TEXT) {
 		cmd_usage_error(ctx, cause);
@@ -960,9 +961,9 @@ cmd_meeting_amend(struct cmd_ctx *ctx, struct args *a)
 		return CMD_ERROR;
 	}
 	meeting_release(&m);
-	rc =
-	    meeting_record_item(ctx->bot->store, &ctx->channel, id,
-				kinds[k].kind, ctx->ev, text, ctx->now, &cause);
+	rc = meeting_record_item(ctx->bot->store, ctx->bot->config,
+				 &ctx->channel, id, kinds[k].kind, ctx->ev,
+				 text, ctx->now, &cause);
 	if (rc == MEETING_BAD_TEXT) {
 		cmd_usage_error(ctx, cause);
 		free(cause);

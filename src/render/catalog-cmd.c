@@ -44,6 +44,13 @@ const struct catalog_entry catalog_cmd[] = {
 	{ "say what is to be done", "请写明要做什么" },
 	{ "there is no user @%s here", "这里没有用户 @%s" },
 
+	/* an action item without an owner (src/meeting.c) */
+	{ "Action item #%lld of the meeting in #%s has no owner yet: "
+	  "%s\nAssign "
+	  "it: /%s assign %lld @user",
+	  "行动项 #%lld（#%s 的会议）还没有责任人：%s\n请指派：/%s assign "
+	  "%lld @用户" },
+
 	/* /meeting amend */
 	{ "<meeting number> note|decide|action <text>",
 	  "<会议编号> note|decide|action <内容>" },

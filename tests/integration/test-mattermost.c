@@ -1910,6 +1910,7 @@ test_action_owner(void **state)
 	struct with refused = { "there is no user @nosuch here", 1 };
 	struct with all = { "there is no user @all here", 1 };
 	const struct fake_mm_reaction *r;
+	char dm[27];
 	const struct fake_mm_post *minutes;
 	size_t one = 1;
 
@@ -1933,6 +1934,13 @@ test_action_owner(void **state)
 	WAIT(t, cond_ephemeral_with, &all, WAIT_MS, "the refusal of @all");
 	assert_int_equal(
 	    fake_mm_count(t->mm, "GET", "/api/v4/users/username/all"), 0);
+	/* No owner: the chair is asked, by name, in a direct message. */
+	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_BOB_ID,
+			       "#action book the room", "O");
+	WAIT(t, cond_post_with, "has no owner yet: book the room", WAIT_MS,
+	     "the chair's direct message");
+	fake_mm_direct_id(FAKE_MM_BOT_ID, FAKE_MM_ALICE_ID, dm);
+	assert_string_equal(post_with(t, "has no owner yet")->channel_id, dm);
 
 	slash(t, TOKEN_MEETING, "meeting", "end");
 	WAIT(t, cond_post_with, "Minutes of meeting 1: Owners", WAIT_MS,

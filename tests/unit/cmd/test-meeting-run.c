@@ -358,9 +358,15 @@ test_unknown_owner(void **state)
 	assert_string_equal(it.owner, "Bob");
 	assert_string_equal(it.owner_id, "id-bob");
 	action_item_release(&it);
+	/* Without an owner: the chair is asked to assign it. */
+	assert_string_equal(
+	    tb_say(tb, "carol", "#action Book the room"),
+	    "[dm @alice] Action item #2 of the meeting in #ops has no owner "
+	    "yet: Book the room\nAssign it: /action assign 2 @user\n"
+	    "[reaction :white_check_mark: on post3]\n");
 	/* One's own name needs no lookup. */
 	assert_string_equal(tb_say(tb, "carol", "#action @carol write it up"),
-			    "[reaction :white_check_mark: on post3]\n");
+			    "[reaction :white_check_mark: on post4]\n");
 
 	tb_cmd(tb, "alice", "/meeting config locale zh_CN");
 	assert_string_equal(
