@@ -1431,7 +1431,7 @@ mm_send_user(struct mm_send *s, char **cause)
 	if (mm_id_ok(s->user_id))
 		return 1;
 	/* Mattermost user names are lower case. */
-	for (i = 0; s->user_id[i] != '\0' && i < MM_NAME_MAX; i++)
+	for (i = 0; i < MM_NAME_MAX && s->user_id[i] != '\0'; i++)
 		name[i] = (char)tolower((unsigned char)s->user_id[i]);
 	name[i] = '\0';
 	if (s->user_id[i] != '\0' || !mm_api_username_valid(name))

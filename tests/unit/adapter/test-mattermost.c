@@ -34,6 +34,7 @@
 #include "lihui/xmalloc.h"
 
 #define BOT_ID	   "bot4id5xxxxxxxxxxxxxxxxxxx"
+#define U2_ID	   "u2xxxxxxxxxxxxxxxxxxxxxxxx"
 #define BOT_TOKEN  "bot-token-123"
 #define CMD_TOKEN  "cmd-token-abc"
 #define ME_ANSWER  "{\"id\":\"" BOT_ID "\",\"username\":\"lihui\"}"
@@ -738,14 +739,48 @@ test_direct(void **state)
 			"{\"id\":\"dm9\"}");
 	fake_http_route(fx->fake, "POST", "/api/v4/posts", 201, NULL,
 			"{\"id\":\"post3\"}");
-	send_one(fx, OUTBOX_DIRECT, "u2", "reminder");
+	send_one(fx, OUTBOX_DIRECT, U2_ID, "reminder");
 	assert_int_equal(fx->result, SEND_OK);
 	assert_string_equal(fx->post_id, "post3");
 	assert_json_post(fake_http_find(fx->fake, "/api/v4/channels/direct"),
-			 "[\"" BOT_ID "\",\"u2\"]");
+			 "[\"" BOT_ID "\",\"" U2_ID "\"]");
 	assert_json_post(fake_http_find(fx->fake, "/api/v4/posts"),
 			 "{\"channel_id\":\"dm9\",\"message\":\"reminder\","
 			 "\"pending_post_id\":\"lihui-" BOT_ID "-42\"}");
+	fx_free(fx);
+}
+
+/* A direct message to a user name: looked up first, then as above; a
+ * name the server does not know fails the row. */
+static void
+test_direct_by_name(void **state)
+{
+	struct fixture *fx = fx_new(200);
+
+	(void)state;
+	fake_http_route(fx->fake, "GET", "/api/v4/users/username/carol", 200,
+			NULL, "{\"id\":\"" U2_ID "\",\"username\":\"carol\"}");
+	fake_http_route(fx->fake, "POST", "/api/v4/channels/direct", 201, NULL,
+			"{\"id\":\"dm9\"}");
+	fake_http_route(fx->fake, "POST", "/api/v4/posts", 201, NULL,
+			"{\"id\":\"post3\"}");
+	send_one(fx, OUTBOX_DIRECT, "Carol", "reminder");
+	assert_int_equal(fx->result, SEND_OK);
+	assert_json_post(fake_http_find(fx->fake, "/api/v4/channels/direct"),
+			 "[\"" BOT_ID "\",\"" U2_ID "\"]");
+	fx_free(fx);
+
+	fx = fx_new(200);
+	fake_http_route(fx->fake, "GET", "/api/v4/users/username/nobody", 404,
+			NULL, "{\"id\":\"app.user.missing_account.const\"}");
+	send_one(fx, OUTBOX_DIRECT, "nobody", "reminder");
+	assert_int_equal(fx->result, SEND_FAILED);
+	assert_null(fake_http_find(fx->fake, "/api/v4/channels/direct"));
+	fx_free(fx);
+
+	fx = fx_new(200);
+	send_one(fx, OUTBOX_DIRECT, "not a name!", "reminder");
+	assert_int_equal(fx->result, SEND_FAILED);
 	fx_free(fx);
 }
 
@@ -797,7 +832,10 @@ test_results(void **state)
 				cases[i].status, cases[i].headers,
 				cases[i].body);
 		send_one(fx, cases[i].kind,
-			 cases[i].kind == OUTBOX_CHANNEL ? NULL : "u1", "x");
+			 cases[i].kind == OUTBOX_CHANNEL  ? NULL
+			 : cases[i].kind == OUTBOX_DIRECT ? U2_ID
+							  : "u1",
+			 "x");
 		if (fx->result != cases[i].want)
 			fail_msg("case %zu: result %d", i, (int)fx->result);
 		assert_int_equal(fx->retry_after, cases[i].retry_after);
@@ -874,6 +912,7 @@ main(void)
 		cmocka_unit_test(test_ephemeral),
 		cmocka_unit_test(test_ephemeral_fallback),
 		cmocka_unit_test(test_direct),
+		cmocka_unit_test(test_direct_by_name),
 		cmocka_unit_test(test_results),
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_not_ready),
