@@ -9,14 +9,21 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "golden.h"
 #include "harness.h"
+#include "lihui/bot.h"
 #include "lihui/buf.h"
+#include "lihui/config.h"
 #include "lihui/jobs.h"
 #include "lihui/store.h"
 #include "lihui/tz.h"
@@ -319,6 +326,143 @@ test_schedule_refusals(void **state)
 	      "skipped\n" });
 }
 
+/* A daemon's view of a database file for the crash tests. */
+struct crash {
+	char dir[64], path[96];
+	struct config config;
+	int64_t now;
+};
+
+static int64_t
+crash_now(void *arg)
+{
+	return ((const struct crash *)arg)->now;
+}
+
+static struct store *
+crash_open(struct crash *c, struct bot *b)
+{
+	struct clock clock = { crash_now, c };
+	char *cause = NULL;
+	struct store *s = store_open(c->path, &cause);
+
+	assert_non_null(s);
+	bot_init(b, &c->config, s, clock, 16383);
+	/* As in the daemon: units of work go into batches. */
+	store_set_batching(s, 1);
+	return s;
+}
+
+static size_t
+crash_posts(struct crash *c)
+{
+	struct outbox_msg *m = NULL;
+	struct bot b;
+	struct store *s = crash_open(c, &b);
+	char *cause = NULL;
+	size_t n = 0;
+
+	assert_int_equal(store_outbox_since(s, 0, &m, &n, &cause), 0);
+	outbox_msg_list_free(m, n);
+	store_close(s);
+	return n;
+}
+
+/*
+ * A child process, the daemon, runs the jobs due at c->now and is killed
+ * (SIGKILL) before or after its batch is committed.
+ */
+static void
+crash_run(struct crash *c, int commit)
+{
+	struct bot b;
+	struct store *s;
+	size_t ran = 0;
+	char *cause = NULL;
+	int status = 0;
+	pid_t pid;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		s = crash_open(c, &b);
+		/* The agenda (and the action reminders, skipped: days
+		 * late). */
+		if (jobs_run_due(&b, c->now, 100, &ran, &cause) != 0 ||
+		    ran == 0)
+			_exit(3);
+		if (commit && store_flush(s, &cause) != 0)
+			_exit(4);
+		kill(getpid(), SIGKILL);
+		_exit(5);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFSIGNALED(status))
+		fail_msg("the child exited with %d", WEXITSTATUS(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+}
+
+/*
+ * Killed right before a job's transaction is committed: after the
+ * restart the job is still due and runs, once. Killed right after:
+ * its post is there, once, and the job does not run again.
+ */
+static void
+test_killed_around_a_run(void **state)
+{
+	const char *base = getenv("TMPDIR");
+	struct crash c;
+	struct channel defaults, ch;
+	struct bot b;
+	struct store *s;
+	size_t ran = 0;
+	char *cause = NULL;
+	int planned = 0;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	snprintf(c.dir, sizeof c.dir, "%s/lihui-jobs-XXXXXX",
+		 base != NULL && *base != '\0' ? base : "/tmp");
+	assert_non_null(mkdtemp(c.dir));
+	snprintf(c.path, sizeof c.path, "%s/lihui.db", c.dir);
+	config_defaults(&c.config);
+	c.config.n_reminds = 0;
+	c.config.window_off = 1;
+	c.now = TB_NOW;
+	s = crash_open(&c, &b);
+	bot_channel_defaults(&c.config, &defaults);
+	assert_int_equal(store_begin(s, &cause), 0);
+	assert_int_equal(
+	    store_channel_ensure(s, "C1", "ops", &defaults, &ch, &cause), 0);
+	assert_int_equal(jobs_ensure(&b, &ch, c.now, &planned, &cause), 0);
+	assert_int_equal(store_commit(s, &cause), 0);
+	assert_int_equal(store_flush(s, &cause), 0);
+	channel_release(&ch);
+	store_close(s);
+
+	/* The agenda's time: killed before the commit. */
+	c.now = AGENDA;
+	crash_run(&c, 0);
+	assert_int_equal(crash_posts(&c), 0);
+	/* Killed after the commit: the agenda is posted, once. */
+	crash_run(&c, 1);
+	assert_int_equal(crash_posts(&c), 1);
+	/* Restarted: nothing of it is due any more. */
+	s = crash_open(&c, &b);
+	assert_int_equal(jobs_run_due(&b, c.now, 100, &ran, &cause), 0);
+	assert_int_equal(ran, 0);
+	store_close(s);
+	assert_int_equal(crash_posts(&c), 1);
+
+	config_release(&c.config);
+	unlink(c.path);
+	snprintf(c.path, sizeof c.path, "%s/lihui.db-wal", c.dir);
+	unlink(c.path);
+	snprintf(c.path, sizeof c.path, "%s/lihui.db-shm", c.dir);
+	unlink(c.path);
+	rmdir(c.dir);
+}
+
 static void
 test_next_daily(void **state)
 {
@@ -382,6 +526,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_agenda_across_dst,
 						tb_setup, tb_teardown),
 		cmocka_unit_test(test_next_daily),
+		cmocka_unit_test(test_killed_around_a_run),
 		cmocka_unit_test_setup_teardown(test_two_months, tb_setup,
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_refusals,
