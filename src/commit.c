@@ -24,6 +24,13 @@
  * at once) when a batch is open and no sync runs, and stops it
  * otherwise. While a sync runs the loop sleeps; its completion wakes it.
  *
+ * Checkpoints, which copy the WAL into the database file and sync it,
+ * also run off the loop: the store's own (inside a commit, on the loop)
+ * are off while batching, and when a commit leaves the WAL at
+ * COMMITTER_CHECKPOINT_PAGES or more, a store_checkpointer runs one on
+ * the thread pool (one at a time). It never waits for the loop's
+ * connection; what it could not copy waits for the next one.
+ *
  * A failed fdatasync is fatal: after an I/O error the kernel may have
  * dropped the dirty pages, so a retry that succeeds proves nothing (the
  * "fsyncgate" lesson). lihui exits without releasing anything the failed
@@ -40,10 +47,18 @@
 #include "lihui/store.h"
 #include "lihui/xmalloc.h"
 
+/* WAL pages (1 KiB each) after which a checkpoint runs: 4 MiB. */
+#define COMMITTER_CHECKPOINT_PAGES 4000
+
 struct committer {
 	uv_check_t check;
 	uv_prepare_t prepare;
 	uv_idle_t idle;
+	uv_work_t checkpoint;
+	struct store_checkpointer *checkpointer; /* NULL: a store in memory */
+	int checkpointing;			 /* the work is queued */
+	int checkpoint_pages;			 /* when to run one */
+	char *checkpoint_error;			 /* from the worker */
 	uv_fs_t sync;
 	int syncing;
 	uint64_t target;   /* the batch the running sync covers */
@@ -107,6 +122,53 @@ committer_sync_done(uv_fs_t *req)
 	 * the next sync (this callback runs in the same loop round). */
 }
 
+static void committer_maybe_closed(struct committer *c);
+
+/* On a worker thread: the checkpoint itself. */
+static void
+committer_checkpoint_work(uv_work_t *req)
+{
+	struct committer *c = req->data;
+	int left = 0;
+
+	if (store_checkpointer_run(c->checkpointer, &left,
+				   &c->checkpoint_error) == 0 &&
+	    left > 0)
+		log_debug("checkpoint left %d WAL pages for later", left);
+}
+
+/* Back on the loop. */
+static void
+committer_checkpoint_done(uv_work_t *req, int status)
+{
+	struct committer *c = req->data;
+
+	c->checkpointing = 0;
+	if (c->checkpoint_error != NULL) {
+		/* The WAL only grows meanwhile; the next commit tries again. */
+		log_warn("%s", c->checkpoint_error);
+		free(c->checkpoint_error);
+		c->checkpoint_error = NULL;
+	} else if (status != 0) {
+		log_warn("checkpoint not run: %s", uv_strerror(status));
+	}
+	committer_maybe_closed(c);
+}
+
+/* A checkpoint when the WAL has grown and none runs. */
+static void
+committer_checkpoint(struct committer *c)
+{
+	if (c->checkpointer == NULL || c->checkpointing || c->closed != NULL ||
+	    store_wal_pages(c->store) < c->checkpoint_pages)
+		return;
+	c->checkpoint.data = c;
+	if (uv_queue_work(c->check.loop, &c->checkpoint,
+			  committer_checkpoint_work,
+			  committer_checkpoint_done) == 0)
+		c->checkpointing = 1;
+}
+
 static void
 committer_round(uv_check_t *h)
 {
@@ -125,6 +187,7 @@ committer_round(uv_check_t *h)
 		free(cause);
 	}
 	committer_sync(c);
+	committer_checkpoint(c);
 }
 
 static void
@@ -163,17 +226,31 @@ committer_new(uv_loop_t *loop, struct store *s, void (*durable)(void *arg),
 	uv_prepare_start(&c->prepare, committer_before_poll);
 	uv_idle_init(loop, &c->idle);
 	c->idle.data = c;
+	c->checkpointer = store_checkpointer_new(s);
+	c->checkpoint_pages = COMMITTER_CHECKPOINT_PAGES;
 	return c;
 }
 
-/* The last of the three handles closed: tell the owner. */
+/* Closing: once the handles are closed and no checkpoint runs, tell the
+ * owner (once). */
+static void
+committer_maybe_closed(struct committer *c)
+{
+	void (*closed)(void *) = c->closed;
+
+	if (closed == NULL || c->open_handles > 0 || c->checkpointing)
+		return;
+	c->closed = NULL;
+	closed(c->closed_arg);
+}
+
 static void
 committer_handle_closed(uv_handle_t *h)
 {
 	struct committer *c = h->data;
 
-	if (--c->open_handles == 0 && c->closed != NULL)
-		c->closed(c->closed_arg);
+	c->open_handles--;
+	committer_maybe_closed(c);
 }
 
 void
@@ -188,7 +265,16 @@ committer_close(struct committer *c, void (*closed)(void *), void *arg)
 }
 
 void
+committer_set_checkpoint(struct committer *c, int pages)
+{
+	c->checkpoint_pages = pages;
+}
+
+void
 committer_free(struct committer *c)
 {
+	if (c == NULL)
+		return;
+	store_checkpointer_free(c->checkpointer);
 	free(c);
 }

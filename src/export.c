@@ -6,8 +6,9 @@
  * (in the channel's language), rendered afresh so a running meeting
  * exports its minutes so far. The JSON is written with jsonw (the core
  * does not link json-c) from the store's rows as they are, so tools get
- * everything the minutes summarize. A daemon holds its database file
- * exclusively (store.c): export from a copy, or while lihui is stopped.
+ * everything the minutes summarize. It reads the database file while the
+ * daemon runs (SQLite's normal locking, store.c); a write lock the daemon
+ * holds for a moment is waited for (busy_timeout).
  */
 
 #include <getopt.h>

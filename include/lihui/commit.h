@@ -30,4 +30,7 @@ struct committer *committer_new(uv_loop_t *loop, struct store *s,
 void committer_close(struct committer *c, void (*closed)(void *), void *arg);
 void committer_free(struct committer *c);
 
+/** Checkpoint when a commit leaves this many WAL pages (tests). */
+void committer_set_checkpoint(struct committer *c, int pages);
+
 #endif

@@ -76,6 +76,31 @@ int store_sync_begin(struct store *s, int *fd, uint64_t *gen, char **cause);
 void store_sync_end(struct store *s, uint64_t gen);
 
 /*
+ * Checkpoints off the loop. A checkpoint copies the WAL into the database
+ * file and syncs it: tens of milliseconds that SQLite would otherwise
+ * spend inside a commit, on the loop. With batching on a file the store
+ * leaves checkpoints to a store_checkpointer, a second connection to the
+ * same file that the committer runs on a worker thread when
+ * store_wal_pages() says the WAL has grown (commit.c). The WAL starts
+ * over at the first commit after a checkpoint that took all of it.
+ */
+/** Pages in the WAL after the last commit (0 unless batching a file). */
+int store_wal_pages(const struct store *s);
+struct store_checkpointer;
+/** A checkpointer for s's file, or NULL for a store in memory. */
+struct store_checkpointer *store_checkpointer_new(const struct store *s);
+/**
+ * Checkpoint (PASSIVE: never waits for the loop's connection) what is
+ * committed. Blocking: call it on a worker thread, one at a time. The
+ * connection is opened on first use. *left is how many pages of the WAL
+ * were not copied (a reader still needs them; 0 normally).
+ */
+int store_checkpointer_run(struct store_checkpointer *c, int *left,
+			   char **cause);
+/** Close the checkpointer's connection and free it (NULL is ignored). */
+void store_checkpointer_free(struct store_checkpointer *c);
+
+/*
  * Channels: one row per chat channel lihui has seen, with its settings.
  */
 enum section_kind {

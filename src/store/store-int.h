@@ -148,6 +148,9 @@ struct store {
 	int64_t syncing_outbox;
 	int64_t durable_outbox;
 	int wal_fd;
+	/* Batching on a file: the WAL's pages after the last commit (its
+	 * hook), checkpointed off the loop (store_checkpointer). */
+	int wal_pages;
 	/* The statement cache: stmt[id] was prepared from sql[id]. */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	const char *sql[STMT_COUNT];

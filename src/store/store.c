@@ -11,21 +11,23 @@
  * process, and a power loss can lose the last commits but not corrupt the
  * file. foreign_keys is on (deleting a channel deletes its members, cycles,
  * jobs, meetings and action items; deleting a cycle its reports, metrics
- * and topics; deleting a meeting its log, marks and ratings). A file is
- * held with locking_mode=EXCLUSIVE: lihui is its only user, so no lock
- * calls per transaction and no -shm file, but a sqlite3 shell or a backup
- * must wait until the daemon stops (or copy the file while it is stopped).
- * busy_timeout covers the opposite case, a shell holding the file when
- * lihui starts. ":memory:" skips the file settings.
+ * and topics; deleting a meeting its log, marks and ratings). A file uses
+ * SQLite's normal locking (with a -shm file): other connections may read
+ * it while lihui runs (lihui export, a backup, a sqlite3 shell), and the
+ * committer's checkpointer (below) copies the WAL into the file from a
+ * worker thread. With group commit lihui takes the write lock once per
+ * batch, not per command. busy_timeout covers another connection holding
+ * the lock for a moment. ":memory:" skips the file settings.
  *
  * Speed. A report command (ensure channel, ensure cycle, add an item, queue
  * a reply, in one transaction) changes about five pages, and WAL writes each
  * whole at commit; that I/O, not SQL, bounds the commands per second. So a
  * new file gets 1 KiB pages rather than 4 KiB (existing files keep theirs),
- * and the automatic checkpoint, whose two fsyncs stall the loop, runs every
- * 4 MiB of WAL. Measured on one core of a small VM, these two took a file
- * database from about 14,000 to about 20,000 such commands a second, and
- * the exclusive lock to about 25,000; ":memory:" does over 100,000.
+ * and a checkpoint runs every 4 MiB of WAL: SQLite's own, inside a commit,
+ * when lihui does not batch; with batching (the daemon) the store leaves
+ * them to a store_checkpointer on a worker thread, since their two fsyncs
+ * would stall the loop for tens of milliseconds (tests/bench/RESULTS.md,
+ * issue 5).
  *
  * Migrations. The schema is migrations[] below: migrations[i] takes
  * PRAGMA user_version from i to i + 1, and store_latest_version() is the
@@ -110,7 +112,10 @@
  * what SQLite's default 1000 is at 4 KiB pages): each checkpoint costs two
  * fsyncs on the loop thread, so not too often.
  */
-#define STORE_CHECKPOINT "4000"
+#define STORE_CHECKPOINT_PAGES 4000
+#define STORE_STR(x)	       #x
+#define STORE_XSTR(x)	       STORE_STR(x)
+#define STORE_CHECKPOINT       STORE_XSTR(STORE_CHECKPOINT_PAGES)
 
 static const char *const migrations[] = {
 	/*
@@ -544,6 +549,92 @@ store_outbox_last(struct store *s, int64_t *id, char **cause)
 	return 0;
 }
 
+/* After each commit: how big the WAL is (the committer checkpoints). */
+static int
+store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store *s = arg;
+
+	(void)db;
+	(void)name;
+	s->wal_pages = pages;
+	return SQLITE_OK;
+}
+
+int
+store_wal_pages(const struct store *s)
+{
+	return s->wal_pages;
+}
+
+struct store_checkpointer {
+	char *path;
+	sqlite3 *db; /* opened on the worker thread at the first run */
+};
+
+struct store_checkpointer *
+store_checkpointer_new(const struct store *s)
+{
+	struct store_checkpointer *c;
+
+	if (store_is_memory(s))
+		return NULL;
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(s->path);
+	return c;
+}
+
+/* Open the checkpointer's connection; -1 with *cause. */
+static int
+store_checkpointer_open(struct store_checkpointer *c, char **cause)
+{
+	int rc = sqlite3_open_v2(
+	    c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+
+	/* A first read: the connection learns the file is in WAL mode
+	 * (before it, a checkpoint does nothing). */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "PRAGMA schema_version", NULL, NULL,
+				  NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	set_cause(cause, "cannot open '%s' to checkpoint it: %s", c->path,
+		  c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+	sqlite3_close(c->db);
+	c->db = NULL;
+	return -1;
+}
+
+int
+store_checkpointer_run(struct store_checkpointer *c, int *left, char **cause)
+{
+	int log = 0, done = 0, rc;
+
+	*left = 0;
+	if (c->db == NULL && store_checkpointer_open(c, cause) != 0)
+		return -1;
+	rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+				       &log, &done);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return set_cause(cause, "cannot checkpoint '%s': %s", c->path,
+				 sqlite3_errmsg(c->db));
+	if (log < 0)
+		return set_cause(
+		    cause, "cannot checkpoint '%s': not in WAL mode", c->path);
+	*left = log > done ? log - done : 0;
+	return 0;
+}
+
+void
+store_checkpointer_free(struct store_checkpointer *c)
+{
+	if (c == NULL)
+		return;
+	sqlite3_close(c->db);
+	free(c->path);
+	free(c);
+}
+
 void
 store_set_batching(struct store *s, int on)
 {
@@ -558,6 +649,13 @@ store_set_batching(struct store *s, int on)
 	s->batching = on;
 	s->written = s->durable = s->syncing = 0;
 	s->written_outbox = s->durable_outbox = last;
+	/* The hook replaces SQLite's own checkpoints in commits. */
+	if (!store_is_memory(s)) {
+		sqlite3_wal_hook(s->db, on ? store_wal_hook : NULL, s);
+		if (!on)
+			sqlite3_wal_autocheckpoint(s->db,
+						   STORE_CHECKPOINT_PAGES);
+	}
 }
 
 int
@@ -700,10 +798,6 @@ store_configure(struct store *s, char **cause)
 		return -1;
 	if (store_is_memory(s))
 		return 0;
-	/* Held from the first access below until store_close(). */
-	if (store_open_exec(s, "PRAGMA locking_mode = EXCLUSIVE", cause) != 0)
-		return -1;
-
 	/*
 	 * Only a new, empty file takes the page size; it must come before
 	 * WAL mode, which writes the header. Small pages keep the WAL small:

@@ -169,6 +169,8 @@ main(int argc, char **argv)
 	store_close(s);
 	config_release(&config);
 	unlink(wal);
+	snprintf(wal, sizeof wal, "%s-shm", db);
+	unlink(wal);
 	unlink(db);
 	rmdir(path);
 	return 0;
