@@ -11,6 +11,8 @@
  *   next mon, 下周一 ...: that weekday in next week (weeks start Monday)
  *   next week, 下周: next week's Monday
  *   in N days, in N weeks, N天后, N周后
+ *   end of week, eow, 本周内, 这周内, 周末前: this week's Friday (today
+ *       on a Friday; next week's on a weekend)
  * A year-less date means its next occurrence on or after today.
  * Also accepted: 12月1号, tue/tues, thu/thur/thurs, 下个周一, 下星期一,
  * 下星期, N星期后, N个星期后, N天以后; white space (ASCII or U+3000)

@@ -115,12 +115,14 @@ static int form_weekday_zh(struct when_scan s, const struct when_ctx *ctx,
 			   struct date *out, char **cause);
 static int form_in_en(struct when_scan s, const struct when_ctx *ctx,
 		      struct date *out, char **cause);
+static int form_end_of_week(struct when_scan s, const struct when_ctx *ctx,
+			    struct date *out, char **cause);
 static int form_in_zh(struct when_scan s, const struct when_ctx *ctx,
 		      struct date *out, char **cause);
 
 static const when_form_fn when_forms[] = {
 	form_numeric,	 form_zh_date, form_day_word, form_weekday_en,
-	form_weekday_zh, form_in_en,   form_in_zh,
+	form_weekday_zh, form_in_en,   form_in_zh,    form_end_of_week,
 };
 
 static const struct {
@@ -591,6 +593,39 @@ form_day_word(struct when_scan s, const struct when_ctx *ctx, struct date *out,
 					     cause);
 	}
 	return WHEN_NOMATCH;
+}
+
+/*
+ * end of week, end of the week, eow, 本周内, 这周内, 周末前: the working
+ * week's last day, Friday (today on a Friday; next week's on a weekend).
+ */
+static int
+form_end_of_week(struct when_scan s, const struct when_ctx *ctx,
+		 struct date *out, char **cause)
+{
+	static const char *const words[] = { "eow", "本周内", "这周内",
+					     "周末前" };
+	struct when_scan t;
+	size_t i;
+	int wday, days, match = 0;
+
+	for (i = 0; i < sizeof words / sizeof words[0] && !match; i++) {
+		t = s;
+		match = scan_lit(&t, words[i]) && scan_end(&t);
+	}
+	if (!match) {
+		t = s;
+		match = scan_word(&t, "end") && (scan_space(&t), 1) &&
+			scan_word(&t, "of") && (scan_space(&t), 1);
+		if (match && scan_word(&t, "the"))
+			scan_space(&t);
+		match = match && scan_word(&t, "week") && scan_end(&t);
+	}
+	if (!match)
+		return WHEN_NOMATCH;
+	wday = date_weekday(ctx->today);
+	days = wday <= 5 ? 5 - wday : 5 + 7 - wday;
+	return when_add_days(days, ctx, out, cause);
 }
 
 /* fri, friday, next fri, next week. */

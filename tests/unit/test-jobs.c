@@ -27,6 +27,7 @@
 #include "lihui/jobs.h"
 #include "lihui/store.h"
 #include "lihui/tz.h"
+#include "lihui/utf8.h"
 
 #define GOLDEN_DIR "tests/fixtures/schedule/"
 
@@ -229,12 +230,13 @@ test_agenda_across_dst(void **state)
  * write each post it made, with its local time, into log.
  */
 static void
-simulate(struct tb *tb, int64_t until, struct buf *log)
+simulate_in(struct tb *tb, const char *zone, int64_t until, struct buf *log)
 {
 	struct local_time lt;
 	const char *out, *line, *end;
 	char *cause = NULL;
 	int64_t due;
+	size_t len;
 	int found = 0;
 
 	for (;;) {
@@ -244,23 +246,28 @@ simulate(struct tb *tb, int64_t until, struct buf *log)
 			break;
 		tb_clock_set(tb, due);
 		out = tb_jobs(tb);
-		assert_int_equal(
-		    tz_to_local("America/New_York", due, &lt, NULL), 0);
+		assert_int_equal(tz_to_local(zone, due, &lt, NULL), 0);
 		for (line = out; *line != '\0'; line = end) {
 			end = strchr(line, '\n');
 			end = end != NULL ? end + 1 : line + strlen(line);
 			if (*line != '[')
 				continue;
-			buf_printf(
-			    &log[0],
-			    "%04d-%02d-%02d %02d:%02d %+03ld:00  %.*s\n",
-			    lt.date.year, lt.date.month, lt.date.day, lt.hour,
-			    lt.minute, lt.utcoff / 3600,
-			    (int)(end - line - 1 > 110 ? 110 : end - line - 1),
-			    line);
+			/* At most 110 bytes of it, whole characters. */
+			len = utf8_cut(line, (size_t)(end - line - 1), 110);
+			buf_printf(&log[0],
+				   "%04d-%02d-%02d %02d:%02d %+03ld:00  %.*s\n",
+				   lt.date.year, lt.date.month, lt.date.day,
+				   lt.hour, lt.minute, lt.utcoff / 3600,
+				   (int)len, line);
 		}
 	}
 	tb_clock_set(tb, until);
+}
+
+static void
+simulate(struct tb *tb, int64_t until, struct buf *log)
+{
+	simulate_in(tb, "America/New_York", until, log);
 }
 
 /*
@@ -303,6 +310,35 @@ test_two_months(void **state)
 	/* To 2027-04-13. */
 	simulate(tb, 1807574400, &log);
 	golden_check(GOLDEN_DIR, "two-months.txt", buf_str(&log));
+	buf_release(&log);
+}
+
+/*
+ * A Berlin team meeting Mondays and Thursdays at 09:30 across the change
+ * to summer time on 2027-03-28, with Easter Monday skipped, in Chinese:
+ * against tests/fixtures/schedule/berlin.txt.
+ */
+static void
+test_berlin(void **state)
+{
+	struct tb *tb = *state;
+	struct buf log;
+
+	buf_init(&log, 1024 * 1024);
+	/* Monday 2027-03-15 12:00 UTC. */
+	tb_clock_set(tb, 1805112000);
+	tb_cmd(tb, "alice", "/meeting config locale zh_CN");
+	tb_cmd(tb, "alice", "/meeting roster add @alice @bob");
+	assert_non_null(strstr(
+	    tb_cmd(tb, "alice",
+		   "/meeting 日程 每周一、周四 09:30 30分钟 Europe/Berlin"),
+	    "from 2027-03-15"));
+	assert_non_null(strstr(tb_cmd(tb, "alice", "/meeting 跳过 2027-03-29"),
+			       "2027-03-29 不开例会（@alice 已跳过）"));
+	tb_cmd(tb, "bob", "/report done 完成了数据迁移");
+	/* To Saturday 2027-04-10. */
+	simulate_in(tb, "Europe/Berlin", 1807315200, &log);
+	golden_check(GOLDEN_DIR, "berlin.txt", buf_str(&log));
 	buf_release(&log);
 }
 
@@ -528,6 +564,8 @@ main(void)
 		cmocka_unit_test(test_next_daily),
 		cmocka_unit_test(test_killed_around_a_run),
 		cmocka_unit_test_setup_teardown(test_two_months, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_berlin, tb_setup,
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_refusals,
 						tb_setup, tb_teardown),

@@ -29,6 +29,15 @@ struct parse_case {
 };
 
 static const struct parse_case parse_ok[] = {
+	/* The end of the (working) week: Friday; a weekend's is next week's. */
+	{ TODAY, "end of week", "2026-11-27", NULL },
+	{ TODAY, "End of the Week", "2026-11-27", NULL },
+	{ TODAY, "eow", "2026-11-27", NULL },
+	{ TODAY, "本周内", "2026-11-27", NULL },
+	{ TODAY, "周末前", "2026-11-27", NULL },
+	{ "2026-11-27", "end of week", "2026-11-27", NULL },
+	{ "2026-11-28", "end of week", "2026-12-04", NULL },
+	{ "2026-11-29", "这周内", "2026-12-04", NULL },
 	/* Numeric dates, with and without a year. */
 	{ TODAY, "2026-12-01", "2026-12-01", NULL },
 	{ TODAY, "2026/12/01", "2026-12-01", NULL },
@@ -176,6 +185,9 @@ static const struct parse_case parse_ok[] = {
 
 static const struct parse_case parse_bad[] = {
 	{ TODAY, "", NULL, "missing date" },
+	{ TODAY, "end of", NULL, "cannot read date 'end of'" },
+	{ TODAY, "end of weeks", NULL, "cannot read date 'end of weeks'" },
+	{ TODAY, "eow!", NULL, "cannot read date 'eow!'" },
 	{ TODAY, "   ", NULL, "missing date" },
 	{ TODAY, "\xe3\x80\x80", NULL, "missing date" },
 	{ TODAY, "xyz", NULL,
