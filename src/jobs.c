@@ -41,6 +41,9 @@
 #include "lihui/when.h"
 #include "lihui/xmalloc.h"
 
+/* Far in the future: a job with nothing to do (its setting is off). */
+#define JOB_NEVER ((int64_t)253402300799) /* 9999-12-31 23:59:59 UTC */
+
 /* Seconds before a job whose run failed is tried again. */
 #define JOBS_RETRY 300
 
@@ -180,9 +183,6 @@ job_agenda_run(struct bot *b, const struct channel *ch, int64_t now,
 	return rc;
 }
 
-/* Far in the future: a job with nothing to do (its setting is off). */
-#define JOB_NEVER ((int64_t)253402300799) /* 9999-12-31 23:59:59 UTC */
-
 /*
  * The first time after after that lies off before one of the channel's
  * meetings (moved out of the quiet hours when quiet), and still before
@@ -217,8 +217,17 @@ job_before_next(struct bot *b, const struct channel *ch,
 			return 0;
 		}
 	}
-	return set_cause(cause, "no time before a meeting of %s found",
-			 ch->name);
+	/*
+	 * The setting names no time before these meetings (e.g. "0d 11:00"
+	 * for a 10:00 meeting). Not an error of this job: one would fail the
+	 * command that planned it, and retry for ever. The job waits for a
+	 * setting or schedule that fits (replanning moves it).
+	 */
+	log_warn("no time before the meetings of %s fits that setting; the "
+		 "job is off until the schedule changes",
+		 ch->name);
+	*due = JOB_NEVER;
+	return 0;
 }
 
 /* "2026-11-30 10:00" local of the meeting being prepared at now. */

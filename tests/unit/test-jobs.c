@@ -342,6 +342,27 @@ test_berlin(void **state)
 	buf_release(&log);
 }
 
+/*
+ * A reminder time that falls on no day before the meeting ("0d 11:00"
+ * before a 10:00 meeting) turns the job off; it does not fail the
+ * command that plans it.
+ */
+static void
+test_offset_that_never_fits(void **state)
+{
+	struct tb *tb = *state;
+
+	tb->config.reminds[0].kind = RECUR_OFFSET_DAYS;
+	tb->config.reminds[0].days = 0;
+	tb->config.reminds[0].wday = 0;
+	tb->config.reminds[0].minute = 11 * 60;
+	tb->config.n_reminds = 1;
+	assert_string_equal(tb_cmd(tb, "alice", "/report done x"),
+			    "[ephemeral @alice] Noted under Done: x\n");
+	assert_true(due_of(tb, "remind") > (int64_t)250000000000);
+	assert_int_equal(due_of(tb, "agenda"), AGENDA);
+}
+
 static void
 test_schedule_refusals(void **state)
 {
@@ -567,6 +588,8 @@ main(void)
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_berlin, tb_setup,
 						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_offset_that_never_fits,
+						tb_setup, tb_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_refusals,
 						tb_setup, tb_teardown),
 	};
