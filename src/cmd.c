@@ -35,6 +35,7 @@
 #include "lihui/config.h"
 #include "lihui/log.h"
 #include "lihui/render.h"
+#include "lihui/schedule.h"
 #include "lihui/utf8.h"
 #include "lihui/xmalloc.h"
 
@@ -570,10 +571,10 @@ cmd_dispatch(struct bot *bot, const struct chat_event *ev)
 							    : ev->channel_key);
 		ctx.channel.locale = xstrdup(defaults.locale);
 		ctx.channel.timezone = xstrdup(defaults.timezone);
-	} else if (store_channel_ensure(bot->store, ev->channel_key,
-					ev->channel_name ? ev->channel_name
-							 : ev->channel_key,
-					&defaults, &ctx.channel, &cause) != 0) {
+	} else if (schedule_channel_ensure(
+		       bot->store, bot->config, ev->channel_key,
+		       ev->channel_name ? ev->channel_name : ev->channel_key,
+		       ctx.now, &ctx.channel, &cause) != 0) {
 		goto store_failed;
 	}
 	loc = locale_parse(ctx.channel.locale);

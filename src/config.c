@@ -38,9 +38,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lihui/buf.h"
 #include "lihui/catalog.h"
 #include "lihui/config.h"
 #include "lihui/log.h"
+#include "lihui/schedule.h"
 #include "lihui/store.h"
 #include "lihui/tz.h"
 #include "lihui/utf8.h"
@@ -106,6 +108,10 @@ static int config_set_window(struct config *, const struct config_key *,
 			     const char *, char **);
 static int config_set_reminds(struct config *, const struct config_key *,
 			      const char *, char **);
+static int config_set_schedule(struct config *, const struct config_key *,
+			       const char *, char **);
+static int config_set_skip(struct config *, const struct config_key *,
+			   const char *, char **);
 static int config_set_minutes_dir(struct config *, const struct config_key *,
 				  const char *, char **);
 static int config_set_size(struct config *, const struct config_key *,
@@ -244,6 +250,10 @@ static const struct config_key config_keys[] = {
 	{ .section = "channel",
 	  .name = "remind_at",
 	  .set = config_set_reminds },
+	{ .section = "channel",
+	  .name = "schedule",
+	  .set = config_set_schedule },
+	{ .section = "channel", .name = "skip", .set = config_set_skip },
 	{ .section = "channel",
 	  .name = "name",
 	  .set = config_set_text,
@@ -562,28 +572,25 @@ config_set_path(struct config *c, const struct config_key *k, const char *value,
 	return 0;
 }
 
-/* A directory path; empty turns the minutes' copies off. */
 /* An offset before the meeting ("fri 16:00", "1d 17:00", "30m"), or off. */
 static int
 config_set_window(struct config *c, const struct config_key *k,
 		  const char *value, char **why)
 {
-	struct recur_offset off;
+	struct schedule_times t;
 	char *cause = NULL;
 
-	if (strcmp(value, "off") == 0) {
-		c->window_off = 1;
-		return 0;
-	}
-	if (recur_offset_parse(value, &off, &cause) != 0) {
+	schedule_times_default(c, &t);
+	if (schedule_time_parse(STORE_SCHEDULE_WINDOW, value, LOCALE_EN, &t,
+				&cause) != 0) {
 		free(cause);
 		return config_bad(why, k, value,
 				  "a time before the meeting such as "
 				  "\"fri 16:00\", \"1d 17:00\" or \"2h\", or "
 				  "off");
 	}
-	c->window = off;
-	c->window_off = 0;
+	c->window = t.window;
+	c->window_off = t.window_off;
 	return 0;
 }
 
@@ -592,42 +599,99 @@ static int
 config_set_reminds(struct config *c, const struct config_key *k,
 		   const char *value, char **why)
 {
-	struct recur_offset offs[CONFIG_MAX_REMINDS];
-	char part[RECUR_TEXT_MAX + 1], want[128], *cause = NULL;
-	const char *p = value;
-	size_t n = 0, len;
+	struct schedule_times t;
+	char want[128], *cause = NULL;
 
-	if (strcmp(value, "off") == 0) {
-		c->n_reminds = 0;
+	schedule_times_default(c, &t);
+	if (schedule_time_parse(STORE_SCHEDULE_REMIND, value, LOCALE_EN, &t,
+				&cause) != 0) {
+		free(cause);
+		snprintf(want, sizeof want,
+			 "1 to %d times before the meeting such as \"mon "
+			 "09:00\", comma-separated, or off",
+			 CONFIG_MAX_REMINDS);
+		return config_bad(why, k, value, want);
+	}
+	memcpy(c->reminds, t.reminds, t.n_reminds * sizeof t.reminds[0]);
+	c->n_reminds = t.n_reminds;
+	return 0;
+}
+
+/* A recurrence rule (recur.h), checked here, applied to new channels. */
+static int
+config_set_schedule(struct config *c, const struct config_key *k,
+		    const char *value, char **why)
+{
+	static const struct date some_day = { 2026, 1, 5 };
+	struct recur_defaults def;
+	struct recur_rule rule;
+	char *cause = NULL, *shown;
+
+	if (strcmp(value, "none") == 0) {
+		config_replace(&c->schedule, NULL);
 		return 0;
 	}
+	memset(&def, 0, sizeof def);
+	def.today = some_day;
+	def.length = c->meeting_length;
+	/* The zone is the channel's unless the rule names one. */
+	def.zone = "UTC";
+	if (recur_parse(value, &def, &rule, &cause) != 0) {
+		shown = config_shown(value);
+		set_cause(why, "invalid %s '%s': %s", k->name, shown, cause);
+		free(shown);
+		free(cause);
+		return -1;
+	}
+	config_replace(&c->schedule, xstrdup(value));
+	return 0;
+}
+
+/* Skipped dates "YYYY-MM-DD, ...", kept as "YYYY-MM-DD,..."; or none. */
+static int
+config_set_skip(struct config *c, const struct config_key *k, const char *value,
+		char **why)
+{
+	char want[96], day[16];
+	struct buf out;
+	struct date d;
+	const char *p = value;
+	size_t len, n = 0;
+
 	snprintf(want, sizeof want,
-		 "1 to %d times before the meeting such as \"mon 09:00\", "
-		 "comma-separated, or off",
-		 CONFIG_MAX_REMINDS);
+		 "up to %d dates YYYY-MM-DD, comma-separated, or none",
+		 RECUR_SKIP_MAX);
+	if (strcmp(value, "none") == 0) {
+		config_replace(&c->skip, NULL);
+		return 0;
+	}
+	buf_init(&out, 11 * RECUR_SKIP_MAX);
 	for (;;) {
-		len = strcspn(p, ",");
-		while (len > 0 && *p == ' ') {
+		while (*p == ' ')
 			p++;
-			len--;
-		}
-		if (len == 0 || len > RECUR_TEXT_MAX || n == CONFIG_MAX_REMINDS)
-			return config_bad(why, k, value, want);
-		memcpy(part, p, len);
-		part[len] = '\0';
-		if (recur_offset_parse(part, &offs[n], &cause) != 0) {
-			free(cause);
-			return config_bad(why, k, value, want);
-		}
+		len = strcspn(p, ", ");
+		if (len == 0 || len >= sizeof day || n == RECUR_SKIP_MAX)
+			goto bad;
+		memcpy(day, p, len);
+		day[len] = '\0';
+		if (date_parse_iso(day, &d) != 0)
+			goto bad;
+		date_format(d, day, sizeof day);
+		buf_printf(&out, "%s%s", n > 0 ? "," : "", day);
 		n++;
 		p += len;
+		while (*p == ' ')
+			p++;
 		if (*p == '\0')
 			break;
-		p++;
+		if (*p++ != ',')
+			goto bad;
 	}
-	memcpy(c->reminds, offs, n * sizeof offs[0]);
-	c->n_reminds = n;
+	config_replace(&c->skip, buf_detach(&out));
 	return 0;
+bad:
+	buf_release(&out);
+	return config_bad(why, k, value, want);
 }
 
 static int
@@ -1342,6 +1406,8 @@ config_release(struct config *c)
 	free(c->locale);
 	free(c->timezone);
 	free(c->channel_name);
+	free(c->schedule);
+	free(c->skip);
 	for (i = 0; i < c->n_admins && i < CONFIG_MAX_ADMINS; i++)
 		free(c->admins[i]);
 	free(c->trigger_report);

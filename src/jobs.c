@@ -49,29 +49,33 @@
 
 struct job_kind {
 	const char *name;
-	/* The first due time after after (strictly). */
+	/*
+	 * The first due time after after (strictly). done: the due time of
+	 * its last run (0: none), so that a change of times does not post a
+	 * meeting's agenda or window twice.
+	 */
 	int (*next)(struct bot *b, const struct channel *ch, int64_t after,
-		    int64_t *due, char **cause);
+		    int64_t done, int64_t *due, char **cause);
 	/* Queue the run's posts; part of the caller's unit of work. */
 	int (*run)(struct bot *b, const struct channel *ch, int64_t now,
 		   char **cause);
 };
 
 static int job_agenda_next(struct bot *, const struct channel *, int64_t,
-			   int64_t *, char **);
+			   int64_t, int64_t *, char **);
 static int job_agenda_run(struct bot *, const struct channel *, int64_t,
 			  char **);
 static int job_actions_next(struct bot *, const struct channel *, int64_t,
-			    int64_t *, char **);
+			    int64_t, int64_t *, char **);
 static int job_actions_run(struct bot *, const struct channel *, int64_t,
 			   char **);
 
 static int job_window_next(struct bot *, const struct channel *, int64_t,
-			   int64_t *, char **);
+			   int64_t, int64_t *, char **);
 static int job_window_run(struct bot *, const struct channel *, int64_t,
 			  char **);
 static int job_remind_next(struct bot *, const struct channel *, int64_t,
-			   int64_t *, char **);
+			   int64_t, int64_t *, char **);
 static int job_remind_run(struct bot *, const struct channel *, int64_t,
 			  char **);
 
@@ -146,18 +150,34 @@ jobs_next_daily(const char *zone, int64_t after, int minute_of_day,
 			 m / 60, m % 60, (long long)after, zone);
 }
 
-/* agenda: agenda_before minutes before the next meeting's start. */
+static int job_before_next(struct bot *b, const struct channel *ch,
+			   const struct recur_rule *rule,
+			   const struct recur_offset *off, int quiet,
+			   int64_t after, int64_t once_done, int64_t *due);
+
+/* The channel's rule and the times of its posts (its own or the config's). */
+static int
+job_schedule(struct bot *b, const struct channel *ch, struct recur_rule *rule,
+	     struct schedule_times *times, char **cause)
+{
+	if (schedule_rule(b->store, ch, rule, cause) != 0 ||
+	    schedule_times(b->store, b->config, ch, times, cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* agenda: its time before the next meeting's start. */
 static int
 job_agenda_next(struct bot *b, const struct channel *ch, int64_t after,
-		int64_t *due, char **cause)
+		int64_t done, int64_t *due, char **cause)
 {
-	int64_t before = (int64_t)b->config->agenda_before * 60, start;
+	struct recur_rule rule;
+	struct schedule_times times;
 
-	if (schedule_next(b->store, ch, after + before + 1, &start, NULL,
-			  cause) != 0)
+	if (job_schedule(b, ch, &rule, &times, cause) != 0)
 		return -1;
-	*due = start - before;
-	return 0;
+	return job_before_next(b, ch, &rule, &times.agenda, 0, after, done,
+			       due);
 }
 
 static int
@@ -184,44 +204,50 @@ job_agenda_run(struct bot *b, const struct channel *ch, int64_t now,
 }
 
 /*
- * The first time after after that lies off before one of the channel's
- * meetings (moved out of the quiet hours when quiet), and still before
- * that meeting starts.
+ * The first time after after that lies off before one of the meetings of
+ * rule (moved out of the quiet hours when quiet), and not after that
+ * meeting's start. JOB_NEVER when no meeting has one. once_done: for a
+ * post made once per meeting, when it was last made (0: never); the
+ * meeting it was made for is not given a second one, even when its time
+ * moved later.
  */
 static int
 job_before_next(struct bot *b, const struct channel *ch,
-		const struct recur_offset *off, int quiet, int64_t after,
-		int64_t *due, char **cause)
+		const struct recur_rule *rule, const struct recur_offset *off,
+		int quiet, int64_t after, int64_t once_done, int64_t *due)
 {
 	const struct config *c = b->config;
-	struct recur_rule rule;
 	struct date day;
-	int64_t from = after, start, t;
+	int64_t from = after, start, t, covered = 0;
 	int i;
 
-	if (schedule_rule(b->store, ch, &rule, cause) != 0)
-		return -1;
+	if (once_done > 0 &&
+	    recur_next(rule, once_done, &covered, &day, NULL) == 0 &&
+	    covered >= from)
+		from = covered + 1;
+
 	/* A time before a meeting is after it only for meetings after it;
 	 * the first few meetings from there hold the answer. */
 	for (i = 0; i < 64; i++) {
-		if (recur_next(&rule, from, &start, &day, cause) != 0)
-			return -1;
+		if (recur_next(rule, from, &start, &day, NULL) != 0)
+			break;
 		from = start + 1;
-		if (recur_offset(rule.zone, start, off, &t, NULL) != 0)
+		if (recur_offset(rule->zone, start, off, &t, NULL) != 0)
 			continue;
-		if (quiet && recur_quiet_adjust(rule.zone, t, c->quiet_start,
-						c->quiet_end, &t, cause) != 0)
-			return -1;
-		if (t > after && t < start) {
+		if (quiet && recur_quiet_adjust(rule->zone, t, c->quiet_start,
+						c->quiet_end, &t, NULL) != 0)
+			continue;
+		if (t > after && t <= start) {
 			*due = t;
 			return 0;
 		}
 	}
 	/*
 	 * The setting names no time before these meetings (e.g. "0d 11:00"
-	 * for a 10:00 meeting). Not an error of this job: one would fail the
-	 * command that planned it, and retry for ever. The job waits for a
-	 * setting or schedule that fits (replanning moves it).
+	 * for a 10:00 meeting), or no meeting is left (every date skipped).
+	 * Not an error of this job: one would fail the command that planned
+	 * it, and retry for ever. The job waits for a setting or schedule
+	 * that fits (replanning moves it).
 	 */
 	log_warn("no time before the meetings of %s fits that setting; the "
 		 "job is off until the schedule changes",
@@ -246,16 +272,22 @@ job_meeting_day(struct bot *b, const struct channel *ch, int64_t now, char *out,
 	return 0;
 }
 
-/* window: the reporting window opens, window_open before each meeting. */
+/* window: the reporting window opens, its time before each meeting. */
 static int
 job_window_next(struct bot *b, const struct channel *ch, int64_t after,
-		int64_t *due, char **cause)
+		int64_t done, int64_t *due, char **cause)
 {
-	if (b->config->window_off) {
+	struct recur_rule rule;
+	struct schedule_times times;
+
+	if (job_schedule(b, ch, &rule, &times, cause) != 0)
+		return -1;
+	if (times.window_off) {
 		*due = JOB_NEVER;
 		return 0;
 	}
-	return job_before_next(b, ch, &b->config->window, 0, after, due, cause);
+	return job_before_next(b, ch, &rule, &times.window, 0, after, done,
+			       due);
 }
 
 static int
@@ -280,18 +312,24 @@ job_window_run(struct bot *b, const struct channel *ch, int64_t now,
 	return rc;
 }
 
-/* remind: those who have not reported, at each remind_at. */
+/* remind: those who have not reported, at each reminder time. */
 static int
 job_remind_next(struct bot *b, const struct channel *ch, int64_t after,
-		int64_t *due, char **cause)
+		int64_t done, int64_t *due, char **cause)
 {
-	const struct config *c = b->config;
+	struct recur_rule rule;
+	struct schedule_times times;
 	int64_t t, best = JOB_NEVER;
 	size_t i;
 
-	for (i = 0; i < c->n_reminds; i++) {
-		if (job_before_next(b, ch, &c->reminds[i], 1, after, &t,
-				    cause) != 0)
+	/* Several a meeting: a later time after a change reminds again. */
+	(void)done;
+
+	if (job_schedule(b, ch, &rule, &times, cause) != 0)
+		return -1;
+	for (i = 0; i < times.n_reminds; i++) {
+		if (job_before_next(b, ch, &rule, &times.reminds[i], 1, after,
+				    0, &t) != 0)
 			return -1;
 		if (t < best)
 			best = t;
@@ -330,8 +368,9 @@ job_remind_run(struct bot *b, const struct channel *ch, int64_t now,
 /* actions: every day at action_remind_time, out of quiet hours. */
 static int
 job_actions_next(struct bot *b, const struct channel *ch, int64_t after,
-		 int64_t *due, char **cause)
+		 int64_t done, int64_t *due, char **cause)
 {
+	(void)done; /* daily: one run a day, whatever changed */
 	const struct config *c = b->config;
 
 	return jobs_next_daily(ch->timezone, after, c->action_remind_minute,
@@ -494,7 +533,7 @@ jobs_ensure(struct bot *b, const struct channel *ch, int64_t now, int *planned,
 			return -1;
 		if (found)
 			continue;
-		if (job_kinds[i].next(b, ch, now, &due, cause) != 0 ||
+		if (job_kinds[i].next(b, ch, now, 0, &due, cause) != 0 ||
 		    store_job_set(b->store, ch->id, job_kinds[i].name, due,
 				  cause) != 0)
 			return -1;
@@ -506,14 +545,21 @@ jobs_ensure(struct bot *b, const struct channel *ch, int64_t now, int *planned,
 int
 jobs_replan(struct bot *b, const struct channel *ch, int64_t now, char **cause)
 {
+	struct job j;
 	int64_t due;
 	size_t i;
+	int found = 0;
 
-	for (i = 0; i < JOB_KINDS; i++)
-		if (job_kinds[i].next(b, ch, now, &due, cause) != 0 ||
+	for (i = 0; i < JOB_KINDS; i++) {
+		if (store_job_find(b->store, ch->id, job_kinds[i].name, &j,
+				   &found, cause) != 0)
+			return -1;
+		if (job_kinds[i].next(b, ch, now, found ? j.last_run : 0, &due,
+				      cause) != 0 ||
 		    store_job_set(b->store, ch->id, job_kinds[i].name, due,
 				  cause) != 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -546,8 +592,8 @@ job_run_one(struct bot *b, const struct job *j, int64_t now, char **cause)
 	} else if (kind->run(b, &ch, now, cause) != 0) {
 		goto out_channel;
 	}
-	if (kind->next(b, &ch, now > j->due ? now : j->due, &next, cause) !=
-		0 ||
+	if (kind->next(b, &ch, now > j->due ? now : j->due, j->due, &next,
+		       cause) != 0 ||
 	    store_job_done(b->store, j->id, j->due, next, cause) != 0)
 		goto out_channel;
 	rc = store_commit(b->store, cause);

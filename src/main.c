@@ -46,6 +46,7 @@
 #include "lihui/module.h"
 #include "lihui/outbox.h"
 #include "lihui/sched.h"
+#include "lihui/schedule.h"
 #include "lihui/store.h"
 #include "lihui/xmalloc.h"
 
@@ -266,13 +267,13 @@ daemon_input_closed(void *arg)
 static int
 daemon_console_locale(struct daemon *d, char **cause)
 {
-	struct channel defaults, ch;
+	struct clock clock = clock_system();
+	struct channel ch;
 	int rc;
 
-	bot_channel_defaults(&d->config, &defaults);
-	if (store_channel_ensure(d->store, d->config.channel_name,
-				 d->config.channel_name, &defaults, &ch,
-				 cause) != 0)
+	if (schedule_channel_ensure(
+		d->store, &d->config, d->config.channel_name,
+		d->config.channel_name, clock_now(&clock), &ch, cause) != 0)
 		return -1;
 	free(ch.locale);
 	ch.locale = xstrdup(d->config.locale);

@@ -65,6 +65,11 @@ struct config {
 	 * CONFIG_MAX_REMINDS, none: "off". */
 	struct recur_offset reminds[CONFIG_MAX_REMINDS];
 	size_t n_reminds;
+	/* The meeting schedule of new channels (a recur.h rule such as
+	 * "every 2 weeks mon 10:00"); NULL: weekly on meeting_day at
+	 * meeting_time. skip: their skipped dates, "YYYY-MM-DD,...". */
+	char *schedule;
+	char *skip;
 	char *channel_name; /* console adapter's channel; "console" */
 	char *admins[CONFIG_MAX_ADMINS]; /* may manage roster and settings */
 	size_t n_admins;		 /* 0: everyone may */

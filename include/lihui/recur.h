@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lihui/catalog.h"
 #include "lihui/when.h"
 
 /** Longest zone name (as tz_valid() accepts), without the NUL. */
@@ -98,6 +99,7 @@ struct recur_defaults {
 	struct date today; /* the channel's local date now */
 	int length;	   /* minutes */
 	const char *zone;  /* the channel's zone, or NULL: zone required */
+	enum locale loc;   /* language of the causes; 0 is LOCALE_EN */
 };
 
 /**
@@ -114,8 +116,9 @@ int recur_equal(const struct recur_rule *a, const struct recur_rule *b);
  * *out, with no skipped dates; the anchor is the first date the rule names
  * on or after "from" or def->today. Returns 0, or -1 with *cause (caller
  * frees; safe to post: quotes the offending word with control characters
- * and broken UTF-8 replaced) saying which word is wrong and why. At most
- * RECUR_TEXT_MAX bytes are read; *out is untouched on error.
+ * and broken UTF-8 replaced) saying which word is wrong and why, in
+ * def->loc's language. At most RECUR_TEXT_MAX bytes are read; *out is
+ * untouched on error.
  */
 int recur_parse(const char *text, const struct recur_defaults *def,
 		struct recur_rule *out, char **cause);
@@ -186,10 +189,10 @@ int recur_offset(const char *zone, int64_t start_utc,
  * Parse an offset: "fri 16:00", "周五 16:00", "星期五 16:00" (WEEKDAY);
  * "30m", "2h", "1h30m", "90 minutes", "30分钟", "2小时" (MINUTES); "1d 17:00",
  * "2 days 17:00", "1天 17:00", "前一天 17:00", "same day 09:00", "当天 09:00"
- * (DAYS). Returns 0, or -1 with *cause (safe to post).
+ * (DAYS). Returns 0, or -1 with *cause (safe to post, in loc's language).
  */
-int recur_offset_parse(const char *text, struct recur_offset *out,
-		       char **cause);
+int recur_offset_parse(const char *text, enum locale loc,
+		       struct recur_offset *out, char **cause);
 /** Canonical English text of a valid offset ("fri 16:00", "90m", "1d 17:00").
  */
 void recur_offset_format(const struct recur_offset *off, char *buf,

@@ -628,15 +628,36 @@ int store_job_done(struct store *s, int64_t id, int64_t ran, int64_t next,
 
 /*
  * A channel's meeting schedule (src/schedule.c): the canonical text of
- * its rule (recur.h) and its skipped dates ("YYYY-MM-DD,..."). A channel
- * without one meets weekly on its meeting_wday at meeting_minute.
+ * its rule (recur.h) and its skipped dates ("YYYY-MM-DD,..."), and its
+ * own times for the scheduled posts. A channel without a rule meets
+ * weekly on its meeting_wday at meeting_minute; a time it has not set
+ * (NULL) is the configuration's.
  */
-/** *rule and *skips allocated (NULL when none); *found = 0: no row. */
-int store_schedule_get(struct store *s, int64_t channel_id, char **rule,
-		       char **skips, int *found, char **cause);
+struct store_schedule {
+	char *rule;	   /* canonical rule text, or NULL */
+	char *skips;	   /* "YYYY-MM-DD,...", or NULL */
+	char *window_open; /* an offset, "off", or NULL */
+	char *remind_at;   /* offsets "a, b", "off", or NULL */
+	char *agenda_at;   /* an offset, or NULL */
+};
+void store_schedule_release(struct store_schedule *row);
+
+enum store_schedule_time {
+	STORE_SCHEDULE_WINDOW,
+	STORE_SCHEDULE_REMIND,
+	STORE_SCHEDULE_AGENDA,
+};
+
+/** The channel's row (every field NULL, *found = 0, when it has none). */
+int store_schedule_get(struct store *s, int64_t channel_id,
+		       struct store_schedule *out, int *found, char **cause);
 /** Set the channel's rule text (NULL: back to weekly) and skips. */
 int store_schedule_set(struct store *s, int64_t channel_id, const char *rule,
 		       const char *skips, char **cause);
+/** Set one of the channel's times (text NULL: the configuration's). */
+int store_schedule_set_time(struct store *s, int64_t channel_id,
+			    enum store_schedule_time which, const char *text,
+			    char **cause);
 
 /* Ratings of a meeting, 1 to 5, one per member (a second one replaces). */
 int store_rating_set(struct store *s, int64_t meeting_id, const char *user,

@@ -9,6 +9,12 @@
  *	/meeting skip [date]			skip the next meeting, or the
  *						one on date (a holiday)
  *	/meeting unskip <date>			hold it after all
+ *	/meeting schedule window <time>|off	when the reporting window
+ *						opens before each meeting
+ *	/meeting schedule remind <times>|off	when those who have not
+ *						reported are reminded
+ *	/meeting schedule agenda <time>		when the agenda is posted
+ *	(each time "default": the configuration's again)
  *
  * Every change keeps what members already reported for the meeting being
  * prepared (its cycle moves to the new next meeting, as a change of time
@@ -18,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "lihui/args.h"
 #include "lihui/bot.h"
 #include "lihui/catalog.h"
 #include "lihui/jobs.h"
@@ -56,35 +64,81 @@ schedule_get(struct cmd_ctx *ctx, struct recur_rule *rule)
 	return 0;
 }
 
+/* "window fri 16:00; reminders mon 09:00; agenda 30m before each
+ * meeting" of times, in the channel's language. */
+static void
+schedule_times_describe(struct cmd_ctx *ctx, const struct schedule_times *t,
+			char *out, size_t size)
+{
+	char window[SCHEDULE_TIME_SIZE], remind[SCHEDULE_TIME_SIZE],
+	    agenda[SCHEDULE_TIME_SIZE];
+	char window_part[SCHEDULE_TIME_SIZE + 64],
+	    remind_part[SCHEDULE_TIME_SIZE + 64];
+
+	schedule_time_format(t, STORE_SCHEDULE_WINDOW, window, sizeof window);
+	schedule_time_format(t, STORE_SCHEDULE_REMIND, remind, sizeof remind);
+	schedule_time_format(t, STORE_SCHEDULE_AGENDA, agenda, sizeof agenda);
+	if (t->window_off)
+		snprintf(window_part, sizeof window_part, "%s",
+			 L_(ctx->loc, "no window post"));
+	else
+		snprintf(window_part, sizeof window_part,
+			 L_(ctx->loc, "reporting window opens %s"), window);
+	if (t->n_reminds == 0)
+		snprintf(remind_part, sizeof remind_part, "%s",
+			 L_(ctx->loc, "no reminders"));
+	else
+		snprintf(remind_part, sizeof remind_part,
+			 L_(ctx->loc, "reminders %s"), remind);
+	snprintf(out, size,
+		 L_(ctx->loc, "%s, %s, agenda %s before each meeting"),
+		 window_part, remind_part, agenda);
+}
+
 void
 meeting_schedule_describe(struct cmd_ctx *ctx, char *out, size_t size)
 {
-	struct recur_rule rule;
-	char text[RECUR_FORMAT_SIZE], *skips, *cause = NULL, *t, *k;
+	struct store_schedule row;
+	struct schedule_times times;
+	char text[RECUR_FORMAT_SIZE], posts[3 * SCHEDULE_TIME_SIZE + 128];
+	char *skips = NULL, *cause = NULL;
+	const char *rule = NULL;
 	int found = 0;
 
 	snprintf(out, size, "%s", "");
-	/* Nothing to add to the meeting day and time without a rule. */
-	if (store_schedule_get(ctx->bot->store, ctx->channel.id, &t, &k, &found,
-			       &cause) != 0) {
+	if (store_schedule_get(ctx->bot->store, ctx->channel.id, &row, &found,
+			       &cause) != 0 ||
+	    schedule_times(ctx->bot->store, ctx->bot->config, &ctx->channel,
+			   &times, &cause) != 0) {
 		free(cause);
+		store_schedule_release(&row);
 		return;
 	}
-	free(t);
-	free(k);
-	if (!found)
-		return;
-	if (schedule_rule(ctx->bot->store, &ctx->channel, &rule, &cause) != 0) {
-		free(cause);
-		return;
+	schedule_times_describe(ctx, &times, posts, sizeof posts);
+	/* The rule only when the channel has one: the day and time say the
+	 * rest. */
+	if (row.rule != NULL) {
+		struct recur_rule r;
+
+		if (schedule_rule(ctx->bot->store, &ctx->channel, &r, &cause) ==
+		    0) {
+			recur_format(&r, text, sizeof text);
+			rule = text;
+			skips = schedule_skips_text(&r);
+		} else {
+			free(cause);
+		}
 	}
-	recur_format(&rule, text, sizeof text);
-	skips = schedule_skips_text(&rule);
-	if (skips != NULL)
-		snprintf(out, size, L_(ctx->loc, "; schedule: %s; skipped: %s"),
-			 text, skips);
+	store_schedule_release(&row);
+	if (rule != NULL && skips != NULL)
+		snprintf(out, size,
+			 L_(ctx->loc, "; schedule: %s; skipped: %s; %s"), rule,
+			 skips, posts);
+	else if (rule != NULL)
+		snprintf(out, size, L_(ctx->loc, "; schedule: %s; %s"), rule,
+			 posts);
 	else
-		snprintf(out, size, L_(ctx->loc, "; schedule: %s"), text);
+		snprintf(out, size, L_(ctx->loc, "; %s"), posts);
 	free(skips);
 }
 
@@ -133,6 +187,8 @@ static enum cmd_status
 schedule_show(struct cmd_ctx *ctx, const struct recur_rule *rule, int post)
 {
 	char text[RECUR_FORMAT_SIZE], when[96], *skips, *line, *cause = NULL;
+	char posts[3 * SCHEDULE_TIME_SIZE + 128];
+	struct schedule_times times;
 	struct date day;
 	int64_t next;
 
@@ -143,21 +199,108 @@ schedule_show(struct cmd_ctx *ctx, const struct recur_rule *rule, int post)
 	} else {
 		schedule_when(rule->zone, next, when, sizeof when);
 	}
+	if (schedule_times(ctx->bot->store, ctx->bot->config, &ctx->channel,
+			   &times, &cause) != 0) {
+		cmd_store_error(ctx, cause);
+		return CMD_ERROR;
+	}
+	schedule_times_describe(ctx, &times, posts, sizeof posts);
 	skips = schedule_skips_text(rule);
 	if (skips != NULL)
 		line = xasprintf(L_(ctx->loc, "Meeting schedule of #%s: %s. "
-					      "Next meeting: %s. Skipped: %s."),
-				 ctx->channel.name, text, when, skips);
+					      "Next meeting: %s. Skipped: %s. "
+					      "Posts: %s."),
+				 ctx->channel.name, text, when, skips, posts);
 	else
 		line = xasprintf(L_(ctx->loc, "Meeting schedule of #%s: %s. "
-					      "Next meeting: %s."),
-				 ctx->channel.name, text, when);
+					      "Next meeting: %s. Posts: %s."),
+				 ctx->channel.name, text, when, posts);
 	if (post)
 		cmd_post(ctx, line);
 	else
 		cmd_reply(ctx, "%s", line);
 	free(line);
 	free(skips);
+	return CMD_OK;
+}
+
+/* The words of "/meeting schedule <word> <time>". */
+static const struct schedule_time_word {
+	const char *en, *en2, *zh;
+	enum store_schedule_time which;
+} schedule_time_words[] = {
+	{ "window", "window_open", "窗口", STORE_SCHEDULE_WINDOW },
+	{ "remind", "reminders", "提醒", STORE_SCHEDULE_REMIND },
+	{ "agenda", "agenda_at", "议程", STORE_SCHEDULE_AGENDA },
+};
+
+/* Which time word is, or -1. */
+static int
+schedule_time_word(const char *word)
+{
+	const struct schedule_time_word *w;
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof schedule_time_words / sizeof schedule_time_words[0];
+	     i++) {
+		w = &schedule_time_words[i];
+		if (strcasecmp(word, w->en) == 0 ||
+		    strcasecmp(word, w->en2) == 0 || strcmp(word, w->zh) == 0)
+			return (int)w->which;
+	}
+	return -1;
+}
+
+/*
+ * "/meeting schedule window|remind|agenda <time>": set (or, with
+ * "default", forget) the channel's own time, move its jobs, and post the
+ * times now in force.
+ */
+static enum cmd_status
+schedule_set_time(struct cmd_ctx *ctx, enum store_schedule_time which,
+		  struct args *a)
+{
+	struct schedule_times times;
+	char canon[SCHEDULE_TIME_SIZE], posts[3 * SCHEDULE_TIME_SIZE + 128];
+	const char *text = args_rest(a, 1), *stored = NULL;
+	char *cause = NULL, *line;
+
+	if (!cmd_check_admin(ctx))
+		return CMD_ERROR;
+	if (*text == '\0') {
+		cmd_usage_error(ctx, L_(ctx->loc, "give a time"));
+		return CMD_ERROR;
+	}
+	if (schedule_times(ctx->bot->store, ctx->bot->config, &ctx->channel,
+			   &times, &cause) != 0) {
+		cmd_store_error(ctx, cause);
+		return CMD_ERROR;
+	}
+	if (strcasecmp(text, "default") != 0 && strcmp(text, "默认") != 0) {
+		if (schedule_time_parse(which, text, ctx->loc, &times,
+					&cause) != 0) {
+			cmd_usage_error(ctx, cause);
+			free(cause);
+			return CMD_ERROR;
+		}
+		schedule_time_format(&times, which, canon, sizeof canon);
+		stored = canon;
+	}
+	if (store_schedule_set_time(ctx->bot->store, ctx->channel.id, which,
+				    stored, &cause) != 0 ||
+	    schedule_times(ctx->bot->store, ctx->bot->config, &ctx->channel,
+			   &times, &cause) != 0 ||
+	    jobs_replan(ctx->bot, &ctx->channel, ctx->now, &cause) != 0) {
+		cmd_store_error(ctx, cause);
+		return CMD_ERROR;
+	}
+	bot_jobs_changed(ctx->bot);
+	schedule_times_describe(ctx, &times, posts, sizeof posts);
+	line = xasprintf(L_(ctx->loc, "@%s changed the posts of #%s: %s."),
+			 ctx->ev->user_name, ctx->channel.name, posts);
+	cmd_post(ctx, line);
+	free(line);
 	return CMD_OK;
 }
 
@@ -168,18 +311,23 @@ cmd_meeting_schedule(struct cmd_ctx *ctx, struct args *a)
 	struct recur_rule rule, old;
 	struct local_time today;
 	char *cause = NULL;
-	int i;
+	int i, which;
 
 	if (schedule_get(ctx, &old) != 0)
 		return CMD_ERROR;
 	if (a->argc == 0)
 		return schedule_show(ctx, &old, 0);
+	which = schedule_time_word(a->argv[0]);
+	if (which >= 0)
+		return schedule_set_time(ctx, (enum store_schedule_time)which,
+					 a);
 	if (!cmd_check_admin(ctx) || cmd_local_now(ctx, &today) != 0)
 		return CMD_ERROR;
 	memset(&def, 0, sizeof def);
 	def.today = today.date;
 	def.length = ctx->channel.meeting_length;
 	def.zone = ctx->channel.timezone;
+	def.loc = ctx->loc;
 	if (recur_parse(args_rest(a, 0), &def, &rule, &cause) != 0) {
 		cmd_usage_error(ctx, cause);
 		free(cause);

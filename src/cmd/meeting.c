@@ -42,6 +42,7 @@
 #include "lihui/report.h"
 #include "lihui/recur.h"
 #include "lihui/render.h"
+#include "lihui/schedule.h"
 #include "lihui/tz.h"
 #include "lihui/xmalloc.h"
 
@@ -205,7 +206,8 @@ static const struct cmd_sub cmd_meeting_subs[] = {
 	    .min_args = 0,
 	    .max_args = -1,
 	    .usage = N_("[<days> <HH:MM> [<length>] [weekly|every N weeks|"
-			"monthly ...] [<zone>]]"),
+			"monthly ...] [<zone>] | window <time>|off | "
+			"remind <times>|off | agenda <time>]"),
 	    .help = N_("show or set when this channel meets"),
 	    .flags = CMD_NODM,
 	    .exec = cmd_meeting_schedule,
@@ -391,7 +393,8 @@ meeting_config_show(struct cmd_ctx *ctx)
 	static const char *const days[] = { "sun", "mon", "tue", "wed",
 					    "thu", "fri", "sat" };
 	const struct channel *c = &ctx->channel;
-	char sections[128], schedule[RECUR_FORMAT_SIZE + 16 * RECUR_SKIP_MAX];
+	char sections[128], schedule[RECUR_FORMAT_SIZE + 16 * RECUR_SKIP_MAX +
+				     3 * SCHEDULE_TIME_SIZE + 128];
 
 	meeting_sections_list(c->sections, sections, sizeof sections);
 	meeting_schedule_describe(ctx, schedule, sizeof schedule);

@@ -28,6 +28,12 @@
  * conflicting parts are reported. When adding a form, add it to recur.h,
  * to recur_format() if it is canonical, and to the tables in
  * tests/unit/core/test-recur.c.
+ *
+ * The parsers' causes are posted to the channel, so they are written with
+ * L_() in the caller's language (recur_defaults.loc, recur_offset_parse's
+ * loc; the Chinese is in src/render/catalog-recur.c), quoting the user's
+ * words as given. recur_check() itself, recur_next() and the other callers'
+ * checks stay English: they report rules the program built.
  */
 
 #include <stdarg.h>
@@ -47,10 +53,13 @@
 #define RECUR_QUOTE_MAX 40
 /* The ideographic space, U+3000, which Chinese input methods produce. */
 #define RECUR_IDEO_SPACE "\xe3\x80\x80"
-#define RECUR_EXAMPLE	 "e.g. 'mon 10:00 60m weekly Asia/Shanghai'"
 
-/* A cursor over the lower-cased copy; raw holds the text as given. */
+/*
+ * A cursor over the lower-cased copy; raw holds the text as given, loc the
+ * language of the messages.
+ */
 struct recur_scan {
+	enum locale loc;
 	const char *low;
 	const char *raw;
 	const char *p;
@@ -240,7 +249,8 @@ recur_first_on_or_after(const struct recur_rule *r, struct date from,
  * used yet anyway.
  */
 static int
-recur_check_rule(const struct recur_rule *r, int check_zone, char **cause)
+recur_check_rule(const struct recur_rule *r, int check_zone, enum locale loc,
+		 char **cause)
 {
 	struct date first;
 	size_t zlen;
@@ -250,85 +260,100 @@ recur_check_rule(const struct recur_rule *r, int check_zone, char **cause)
 	case RECUR_WEEKLY:
 		max = RECUR_WEEKS_MAX;
 		if (r->weekdays == 0 || (r->weekdays & ~0x7fu) != 0)
-			return set_cause(cause, "weekdays 0x%x are not valid",
+			return set_cause(cause,
+					 L_(loc, "weekdays 0x%x are not valid"),
 					 r->weekdays);
 		if (r->monthday != 0 || r->nth != 0 || r->nth_wday != 0)
-			return set_cause(cause, "a weekly rule has month days");
+			return set_cause(
+			    cause, L_(loc, "a weekly rule has month days"));
 		break;
 	case RECUR_DAILY:
 		max = RECUR_DAYS_MAX;
 		if (r->weekdays != 0 || r->monthday != 0 || r->nth != 0 ||
 		    r->nth_wday != 0)
-			return set_cause(cause, "a daily rule has days set");
+			return set_cause(cause,
+					 L_(loc, "a daily rule has days set"));
 		break;
 	case RECUR_MONTHLY_DAY:
 		max = RECUR_MONTHS_MAX;
 		if (r->monthday < 1 || r->monthday > 31)
 			return set_cause(cause,
-					 "day of the month %d is out of "
-					 "range (1 to 31)",
+					 L_(loc,
+					    "day of the month %d is out of "
+					    "range (1 to 31)"),
 					 r->monthday);
 		if (r->weekdays != 0 || r->nth != 0 || r->nth_wday != 0)
-			return set_cause(cause, "a monthly rule has weekdays");
+			return set_cause(
+			    cause, L_(loc, "a monthly rule has weekdays"));
 		break;
 	case RECUR_MONTHLY_NTH:
 		max = RECUR_MONTHS_MAX;
 		if (r->nth != -1 && (r->nth < 1 || r->nth > 4))
 			return set_cause(cause,
-					 "n-th weekday %d is out of range "
-					 "(1 to 4, or -1 for the last)",
+					 L_(loc,
+					    "n-th weekday %d is out of range "
+					    "(1 to 4, or -1 for the last)"),
 					 r->nth);
 		if (r->nth_wday < 0 || r->nth_wday > 6)
-			return set_cause(cause,
-					 "weekday %d is out of range (0 to 6)",
-					 r->nth_wday);
+			return set_cause(
+			    cause,
+			    L_(loc, "weekday %d is out of range (0 to 6)"),
+			    r->nth_wday);
 		if (r->weekdays != 0 || r->monthday != 0)
-			return set_cause(cause,
-					 "an n-th weekday rule has other days");
+			return set_cause(
+			    cause,
+			    L_(loc, "an n-th weekday rule has other days"));
 		break;
 	default:
 		return set_cause(cause, "unknown schedule kind %d",
 				 (int)r->kind);
 	}
 	if (r->interval < 1 || r->interval > max)
-		return set_cause(cause, "interval %d is out of range (1 to %d)",
-				 r->interval, max);
+		return set_cause(
+		    cause, L_(loc, "interval %d is out of range (1 to %d)"),
+		    r->interval, max);
 	if (r->minute < 0 || r->minute >= 24 * 60)
-		return set_cause(cause,
-				 "meeting time %d is out of range (0 to 1439)",
-				 r->minute);
+		return set_cause(
+		    cause,
+		    L_(loc, "meeting time %d is out of range (0 to 1439)"),
+		    r->minute);
 	if (r->length < RECUR_LENGTH_MIN || r->length > RECUR_LENGTH_MAX)
-		return set_cause(cause,
-				 "meeting length %d is out of range (%d to %d "
-				 "minutes)",
-				 r->length, RECUR_LENGTH_MIN, RECUR_LENGTH_MAX);
+		return set_cause(
+		    cause,
+		    L_(loc, "meeting length %d is out of range (%d to %d "
+			    "minutes)"),
+		    r->length, RECUR_LENGTH_MIN, RECUR_LENGTH_MAX);
 	zlen = strnlen(r->zone, sizeof r->zone);
 	if (zlen == 0 || zlen == sizeof r->zone ||
 	    (check_zone && !tz_valid(r->zone)))
-		return set_cause(cause, "unknown time zone");
+		return set_cause(cause, L_(loc, "unknown time zone"));
 	for (i = (int)zlen; i < (int)sizeof r->zone; i++) {
 		if (r->zone[i] != '\0')
-			return set_cause(cause, "time zone has trailing bytes");
+			return set_cause(
+			    cause, L_(loc, "time zone has trailing bytes"));
 	}
 	if (!date_valid(r->anchor))
-		return set_cause(cause, "start date is not a valid date");
+		return set_cause(cause,
+				 L_(loc, "start date is not a valid date"));
 	if (recur_first_on_or_after(r, r->anchor, &first) != 0 ||
 	    date_compare(first, r->anchor) != 0)
-		return set_cause(cause,
-				 "start date %04d-%02d-%02d is not a meeting "
-				 "day",
-				 r->anchor.year, r->anchor.month,
-				 r->anchor.day);
+		return set_cause(
+		    cause,
+		    L_(loc, "start date %04d-%02d-%02d is not a meeting "
+			    "day"),
+		    r->anchor.year, r->anchor.month, r->anchor.day);
 	if (r->nskip < 0 || r->nskip > RECUR_SKIP_MAX)
-		return set_cause(cause, "%d skipped dates (at most %d)",
+		return set_cause(cause,
+				 L_(loc, "%d skipped dates (at most %d)"),
 				 r->nskip, RECUR_SKIP_MAX);
 	for (i = 0; i < r->nskip; i++) {
 		if (!date_valid(r->skip[i]))
-			return set_cause(cause, "skipped date %d is not valid",
-					 i + 1);
+			return set_cause(
+			    cause, L_(loc, "skipped date %d is not valid"),
+			    i + 1);
 		if (i > 0 && date_compare(r->skip[i - 1], r->skip[i]) >= 0)
-			return set_cause(cause,
-					 "skipped dates are not in order");
+			return set_cause(
+			    cause, L_(loc, "skipped dates are not in order"));
 	}
 	return 0;
 }
@@ -336,7 +361,7 @@ recur_check_rule(const struct recur_rule *r, int check_zone, char **cause)
 int
 recur_check(const struct recur_rule *r, char **cause)
 {
-	return recur_check_rule(r, 1, cause);
+	return recur_check_rule(r, 1, LOCALE_EN, cause);
 }
 
 int
@@ -370,7 +395,7 @@ recur_next(const struct recur_rule *r, int64_t after, int64_t *start_utc,
 	int64_t first, days, t;
 	int i;
 
-	if (recur_check_rule(r, 0, cause) != 0)
+	if (recur_check_rule(r, 0, LOCALE_EN, cause) != 0)
 		return -1;
 	if (tz_to_local(r->zone, after, &lt, cause) != 0)
 		return -1;
@@ -813,6 +838,13 @@ rs_quote(const struct recur_scan *s, const char *start, char *out)
 	out[o] = '\0';
 }
 
+/* The example most messages about a whole schedule end with. */
+static const char *
+recur_example(enum locale loc)
+{
+	return L_(loc, "e.g. 'mon 10:00 60m weekly Asia/Shanghai'");
+}
+
 /* The matchers, tried in order at each word. */
 
 static int rs_wday_rest(struct recur_scan *s, struct recur_words *w,
@@ -822,31 +854,33 @@ static int
 recur_set_kind(struct recur_scan *s, const char *start, struct recur_words *w,
 	       int kind, int interval, char **cause)
 {
-	static const struct {
-		int kind, max;
-		const char *unit;
-	} limits[] = {
-		{ RECUR_WEEKLY, RECUR_WEEKS_MAX, "weeks" },
-		{ RECUR_DAILY, RECUR_DAYS_MAX, "days" },
-		{ RECUR_MONTHLY_DAY, RECUR_MONTHS_MAX, "months" },
-	};
 	char word[RECUR_QUOTE_MAX + 1];
-	size_t i;
 
 	rs_quote(s, start, word);
 	if (w->kind != 0)
 		return set_cause(cause,
-				 "'%s' conflicts with '%s': give the "
-				 "recurrence once",
+				 L_(s->loc,
+				    "'%s' conflicts with '%s': give the "
+				    "recurrence once"),
 				 word, w->kind_word);
-	for (i = 0; i < sizeof limits / sizeof limits[0]; i++) {
-		if (limits[i].kind == kind &&
-		    (interval < 1 || interval > limits[i].max))
-			return set_cause(cause,
-					 "'%s': the interval must be 1 to %d "
-					 "%s",
-					 word, limits[i].max, limits[i].unit);
-	}
+	/* One text per unit, so that each language words it its own way. */
+	if (kind == RECUR_WEEKLY &&
+	    (interval < 1 || interval > RECUR_WEEKS_MAX))
+		return set_cause(
+		    cause,
+		    L_(s->loc, "'%s': the interval must be 1 to %d weeks"),
+		    word, RECUR_WEEKS_MAX);
+	if (kind == RECUR_DAILY && (interval < 1 || interval > RECUR_DAYS_MAX))
+		return set_cause(
+		    cause,
+		    L_(s->loc, "'%s': the interval must be 1 to %d days"), word,
+		    RECUR_DAYS_MAX);
+	if (kind == RECUR_MONTHLY_DAY &&
+	    (interval < 1 || interval > RECUR_MONTHS_MAX))
+		return set_cause(
+		    cause,
+		    L_(s->loc, "'%s': the interval must be 1 to %d months"),
+		    word, RECUR_MONTHS_MAX);
 	w->kind = kind;
 	w->interval = interval;
 	memcpy(w->kind_word, word, sizeof word);
@@ -861,7 +895,8 @@ recur_add_wday(struct recur_scan *s, const char *start, struct recur_words *w,
 
 	rs_quote(s, start, word);
 	if (w->weekdays & (1u << wday))
-		return set_cause(cause, "weekday '%s' is given twice", word);
+		return set_cause(
+		    cause, L_(s->loc, "weekday '%s' is given twice"), word);
 	w->weekdays |= 1u << wday;
 	if (w->wday_word[0] == '\0')
 		memcpy(w->wday_word, word, sizeof word);
@@ -894,8 +929,9 @@ m_from(struct recur_scan *s, struct recur_words *w, char **cause)
 			if (w->has_from) {
 				rs_quote(s, start, word);
 				return set_cause(cause,
-						 "'%s': the start date is "
-						 "given twice",
+						 L_(s->loc,
+						    "'%s': the start date is "
+						    "given twice"),
 						 word);
 			}
 			w->has_from = 1;
@@ -904,8 +940,9 @@ m_from(struct recur_scan *s, struct recur_words *w, char **cause)
 	}
 	rs_quote(s, start, word);
 	return set_cause(cause,
-			 "'%s' needs a date like 2026-12-01 after it, e.g. "
-			 "'from 2026-12-01'",
+			 L_(s->loc,
+			    "'%s' needs a date like 2026-12-01 after it, e.g. "
+			    "'from 2026-12-01'"),
 			 word);
 }
 
@@ -931,19 +968,22 @@ m_zone(struct recur_scan *s, struct recur_words *w, char **cause)
 	rs_quote(s, start, word);
 	if (len > RECUR_ZONE_MAX)
 		return set_cause(cause,
-				 "time zone '%s...' is too long (at most %d "
-				 "bytes)",
+				 L_(s->loc,
+				    "time zone '%s...' is too long (at most %d "
+				    "bytes)"),
 				 word, RECUR_ZONE_MAX);
 	if (w->zone[0] != '\0')
-		return set_cause(cause,
-				 "two time zones: '%s' and '%s'; give one",
-				 w->zone, word);
+		return set_cause(
+		    cause,
+		    L_(s->loc, "two time zones: '%s' and '%s'; give one"),
+		    w->zone, word);
 	memcpy(w->zone, s->raw + (start - s->low), len);
 	w->zone[len] = '\0';
 	if (!tz_valid(w->zone))
 		return set_cause(cause,
-				 "unknown time zone '%s'; use an IANA name "
-				 "like Asia/Shanghai or Europe/Berlin",
+				 L_(s->loc,
+				    "unknown time zone '%s'; use an IANA name "
+				    "like Asia/Shanghai or Europe/Berlin"),
 				 word);
 	return 1;
 }
@@ -967,8 +1007,9 @@ m_time(struct recur_scan *s, struct recur_words *w, char **cause)
 			s->p++;
 		rs_quote(s, start, word);
 		return set_cause(cause,
-				 "'%s' is not a time; use hours and minutes "
-				 "like 09:30",
+				 L_(s->loc,
+				    "'%s' is not a time; use hours and minutes "
+				    "like 09:30"),
 				 word);
 	}
 	m = (s->p[0] - '0') * 10 + (s->p[1] - '0');
@@ -976,11 +1017,14 @@ m_time(struct recur_scan *s, struct recur_words *w, char **cause)
 	rs_quote(s, start, word);
 	if (h > 23 || m > 59)
 		return set_cause(
-		    cause, "'%s' is not a time of day (00:00 to 23:59)", word);
+		    cause,
+		    L_(s->loc, "'%s' is not a time of day (00:00 to 23:59)"),
+		    word);
 	if (w->minute >= 0)
-		return set_cause(cause,
-				 "two meeting times: '%s' and '%s'; give one",
-				 w->time_word, word);
+		return set_cause(
+		    cause,
+		    L_(s->loc, "two meeting times: '%s' and '%s'; give one"),
+		    w->time_word, word);
 	w->minute = h * 60 + m;
 	memcpy(w->time_word, word, sizeof word);
 	return 1;
@@ -1052,13 +1096,15 @@ m_length(struct recur_scan *s, struct recur_words *w, char **cause)
 	rs_quote(s, start, word);
 	if (n < RECUR_LENGTH_MIN || n > RECUR_LENGTH_MAX)
 		return set_cause(cause,
-				 "length '%s' is out of range (%d to %d "
-				 "minutes)",
+				 L_(s->loc,
+				    "length '%s' is out of range (%d to %d "
+				    "minutes)"),
 				 word, RECUR_LENGTH_MIN, RECUR_LENGTH_MAX);
 	if (w->length >= 0)
-		return set_cause(cause,
-				 "two meeting lengths: '%s' and '%s'; give one",
-				 w->length_word, word);
+		return set_cause(
+		    cause,
+		    L_(s->loc, "two meeting lengths: '%s' and '%s'; give one"),
+		    w->length_word, word);
 	w->length = n;
 	memcpy(w->length_word, word, sizeof word);
 	return 1;
@@ -1090,10 +1136,11 @@ m_every(struct recur_scan *s, struct recur_words *w, char **cause)
 		return recur_set_kind(s, start, w, RECUR_MONTHLY_DAY, n, cause);
 	if (have_n) {
 		rs_quote(s, start, word);
-		return set_cause(cause,
-				 "'%s' needs days, weeks or months after it, "
-				 "e.g. 'every 2 weeks'",
-				 word);
+		return set_cause(
+		    cause,
+		    L_(s->loc, "'%s' needs days, weeks or months after it, "
+			       "e.g. 'every 2 weeks'"),
+		    word);
 	}
 	/* "every monday": the weekday says the rest. */
 	s->p = after;
@@ -1170,7 +1217,9 @@ m_every_zh(struct recur_scan *s, struct recur_words *w, char **cause)
 		return recur_set_kind(s, start, w, RECUR_MONTHLY_DAY, n, cause);
 	rs_quote(s, start, word);
 	return set_cause(
-	    cause, "'%s' needs 周, 天 or 月 after 每, e.g. 每周, 每3天, 每月",
+	    cause,
+	    L_(s->loc,
+	       "'%s' needs 周, 天 or 月 after 每, e.g. 每周, 每3天, 每月"),
 	    word);
 }
 
@@ -1182,14 +1231,16 @@ recur_set_nth(struct recur_scan *s, const char *start, struct recur_words *w,
 
 	rs_quote(s, start, word);
 	if (nth != -1 && (nth < 1 || nth > 4))
-		return set_cause(cause,
-				 "'%s': only the first to fourth or the last "
-				 "weekday of a month",
-				 word);
+		return set_cause(
+		    cause,
+		    L_(s->loc, "'%s': only the first to fourth or the last "
+			       "weekday of a month"),
+		    word);
 	if (w->monthday != 0 || w->nth != 0)
-		return set_cause(cause,
-				 "'%s' conflicts with '%s': give the day once",
-				 word, w->day_word);
+		return set_cause(
+		    cause,
+		    L_(s->loc, "'%s' conflicts with '%s': give the day once"),
+		    word, w->day_word);
 	w->nth = nth;
 	w->nth_wday = wday;
 	memcpy(w->day_word, word, sizeof word);
@@ -1221,8 +1272,9 @@ m_nth_en(struct recur_scan *s, struct recur_words *w, char **cause)
 	}
 	s->p = start + strlen(recur_nth_en[i].word);
 	rs_quote(s, start, word);
-	return set_cause(cause, "'%s' needs a weekday after it, e.g. '%s mon'",
-			 word, word);
+	return set_cause(
+	    cause, L_(s->loc, "'%s' needs a weekday after it, e.g. '%s mon'"),
+	    word, word);
 }
 
 /* 第一个周一, 第1个星期一, 最后一个周五, 最后周五. */
@@ -1236,9 +1288,10 @@ m_nth_zh(struct recur_scan *s, struct recur_words *w, char **cause)
 	if (rs_lit(s, "第")) {
 		if (!rs_count(s, &n)) {
 			rs_quote(s, start, word);
-			return set_cause(cause,
-					 "'%s' needs a number, e.g. 第一个周一",
-					 word);
+			return set_cause(
+			    cause,
+			    L_(s->loc, "'%s' needs a number, e.g. 第一个周一"),
+			    word);
 		}
 	} else if (rs_lit(s, "最后")) {
 		(void)rs_lit(s, "一");
@@ -1250,8 +1303,9 @@ m_nth_zh(struct recur_scan *s, struct recur_words *w, char **cause)
 	if ((wd = rs_wday(s)) < 0) {
 		rs_quote(s, start, word);
 		return set_cause(cause,
-				 "'%s' needs a weekday after it, e.g. "
-				 "第一个周一 or 最后一个周五",
+				 L_(s->loc,
+				    "'%s' needs a weekday after it, e.g. "
+				    "第一个周一 or 最后一个周五"),
 				 word);
 	}
 	return recur_set_nth(s, start, w, n, wd, cause);
@@ -1276,10 +1330,11 @@ rs_wday_rest(struct recur_scan *s, struct recur_words *w, char **cause)
 		start = s->p;
 		if ((wd = rs_wday(s)) < 0 && (wd = rs_wday_char(s)) < 0) {
 			rs_quote(s, start, word);
-			return set_cause(cause,
-					 "expected a weekday after the comma, "
-					 "found '%s'",
-					 word);
+			return set_cause(
+			    cause,
+			    L_(s->loc, "expected a weekday after the comma, "
+				       "found '%s'"),
+			    word);
 		}
 		if (recur_add_wday(s, start, w, wd, cause) < 0)
 			return -1;
@@ -1308,14 +1363,16 @@ recur_set_monthday(struct recur_scan *s, const char *start,
 
 	rs_quote(s, start, word);
 	if (day < 1 || day > 31)
-		return set_cause(cause,
-				 "day of the month '%s' is out of range (1 to "
-				 "31)",
-				 word);
+		return set_cause(
+		    cause,
+		    L_(s->loc, "day of the month '%s' is out of range (1 to "
+			       "31)"),
+		    word);
 	if (w->monthday != 0 || w->nth != 0)
-		return set_cause(cause,
-				 "'%s' conflicts with '%s': give the day once",
-				 word, w->day_word);
+		return set_cause(
+		    cause,
+		    L_(s->loc, "'%s' conflicts with '%s': give the day once"),
+		    word, w->day_word);
 	w->monthday = day;
 	memcpy(w->day_word, word, sizeof word);
 	return 1;
@@ -1367,11 +1424,12 @@ recur_resolve(const struct recur_words *w, const struct recur_defaults *def,
 		else if (w->monthday != 0 || w->nth != 0)
 			kind = RECUR_MONTHLY_DAY;
 		else
-			return set_cause(cause,
-					 "missing the meeting days; %s, "
+			return set_cause(
+			    cause,
+			    L_(def->loc, "missing the meeting days; %s, "
 					 "'every 3 days 09:00' or 'monthly 15 "
-					 "10:00'",
-					 RECUR_EXAMPLE);
+					 "10:00'"),
+			    recur_example(def->loc));
 	}
 	r->kind = kind;
 	r->interval = w->kind != 0 ? w->interval : 1;
@@ -1379,32 +1437,38 @@ recur_resolve(const struct recur_words *w, const struct recur_defaults *def,
 	case RECUR_WEEKLY:
 		if (w->monthday != 0 || w->nth != 0)
 			return set_cause(cause,
-					 "'%s' is a day of the month, which "
-					 "needs 'monthly'",
+					 L_(def->loc,
+					    "'%s' is a day of the month, which "
+					    "needs 'monthly'"),
 					 w->day_word);
 		if (w->weekdays == 0)
 			return set_cause(
-			    cause, "'%s' needs a weekday, e.g. mon or 周一",
+			    cause,
+			    L_(def->loc,
+			       "'%s' needs a weekday, e.g. mon or 周一"),
 			    w->kind_word);
 		r->weekdays = w->weekdays;
 		break;
 	case RECUR_DAILY:
 		if (w->weekdays != 0)
-			return set_cause(cause,
-					 "weekday '%s' does not fit '%s'; use "
-					 "'weekly' for weekdays",
-					 w->wday_word, w->kind_word);
+			return set_cause(
+			    cause,
+			    L_(def->loc, "weekday '%s' does not fit '%s'; use "
+					 "'weekly' for weekdays"),
+			    w->wday_word, w->kind_word);
 		if (w->monthday != 0 || w->nth != 0)
-			return set_cause(cause, "'%s' does not fit '%s'",
+			return set_cause(cause,
+					 L_(def->loc, "'%s' does not fit '%s'"),
 					 w->day_word, w->kind_word);
 		break;
 	default:
 		if (w->weekdays != 0)
-			return set_cause(cause,
-					 "weekday '%s' needs first, second, "
+			return set_cause(
+			    cause,
+			    L_(def->loc, "weekday '%s' needs first, second, "
 					 "third, fourth or last before it for "
-					 "a monthly meeting",
-					 w->wday_word);
+					 "a monthly meeting"),
+			    w->wday_word);
 		if (w->monthday != 0) {
 			r->monthday = w->monthday;
 		} else if (w->nth != 0) {
@@ -1412,29 +1476,34 @@ recur_resolve(const struct recur_words *w, const struct recur_defaults *def,
 			r->nth = w->nth;
 			r->nth_wday = w->nth_wday;
 		} else
-			return set_cause(cause,
-					 "'%s' needs a day, e.g. 'monthly 15 "
-					 "10:00' or 'monthly first mon 10:00'",
-					 w->kind_word);
+			return set_cause(
+			    cause,
+			    L_(def->loc, "'%s' needs a day, e.g. 'monthly 15 "
+					 "10:00' or 'monthly first mon 10:00'"),
+			    w->kind_word);
 		break;
 	}
 	if (w->minute < 0)
-		return set_cause(cause, "missing the meeting time; %s",
-				 RECUR_EXAMPLE);
+		return set_cause(cause,
+				 L_(def->loc, "missing the meeting time; %s"),
+				 recur_example(def->loc));
 	r->minute = w->minute;
 	r->length = w->length >= 0 ? w->length : def->length;
 	if (r->length < RECUR_LENGTH_MIN || r->length > RECUR_LENGTH_MAX)
-		return set_cause(cause,
-				 "default length %d is out of range (%d to %d "
-				 "minutes)",
-				 r->length, RECUR_LENGTH_MIN, RECUR_LENGTH_MAX);
+		return set_cause(
+		    cause,
+		    L_(def->loc, "default length %d is out of range (%d to %d "
+				 "minutes)"),
+		    r->length, RECUR_LENGTH_MIN, RECUR_LENGTH_MAX);
 	zone = w->zone[0] != '\0' ? w->zone : def->zone;
 	if (zone == NULL)
-		return set_cause(cause, "missing the time zone; add one like "
-					"Asia/Shanghai");
+		return set_cause(
+		    cause, L_(def->loc, "missing the time zone; add one like "
+					"Asia/Shanghai"));
 	if (strnlen(zone, RECUR_ZONE_MAX + 1) > RECUR_ZONE_MAX ||
 	    !tz_valid(zone))
-		return set_cause(cause, "the default time zone is not valid");
+		return set_cause(
+		    cause, L_(def->loc, "the default time zone is not valid"));
 	memcpy(r->zone, zone, strlen(zone) + 1);
 	return 0;
 }
@@ -1453,14 +1522,17 @@ recur_parse(const char *text, const struct recur_defaults *def,
 	int rc;
 
 	if (text == NULL)
-		return set_cause(cause, "empty schedule; %s", RECUR_EXAMPLE);
+		return set_cause(cause, L_(def->loc, "empty schedule; %s"),
+				 recur_example(def->loc));
 	len = strnlen(text, RECUR_TEXT_MAX + 1);
 	if (len > RECUR_TEXT_MAX)
-		return set_cause(cause,
-				 "schedule is too long (at most %d bytes)",
-				 RECUR_TEXT_MAX);
+		return set_cause(
+		    cause,
+		    L_(def->loc, "schedule is too long (at most %d bytes)"),
+		    RECUR_TEXT_MAX);
 	if (!utf8_valid(text, len))
-		return set_cause(cause, "schedule is not valid UTF-8");
+		return set_cause(cause,
+				 L_(def->loc, "schedule is not valid UTF-8"));
 	memcpy(raw, text, len + 1);
 	for (i = 0; i <= len; i++)
 		low[i] = raw[i] >= 'A' && raw[i] <= 'Z'
@@ -1468,13 +1540,15 @@ recur_parse(const char *text, const struct recur_defaults *def,
 			     : raw[i];
 	memset(&w, 0, sizeof w);
 	w.minute = w.length = -1;
+	s.loc = def->loc;
 	s.low = low;
 	s.raw = raw;
 	s.p = low;
 	s.end = low + len;
 	rs_space(&s);
 	if (s.p == s.end)
-		return set_cause(cause, "empty schedule; %s", RECUR_EXAMPLE);
+		return set_cause(cause, L_(def->loc, "empty schedule; %s"),
+				 recur_example(def->loc));
 	while (s.p < s.end) {
 		const char *start = s.p;
 
@@ -1493,10 +1567,11 @@ recur_parse(const char *text, const struct recur_defaults *def,
 			rs_quote(&s, start, word);
 			return set_cause(
 			    cause,
-			    "unknown word '%s'; expected weekdays, "
-			    "a time like 10:00, a length like "
-			    "60m, weekly, every 2 weeks, every 3 "
-			    "days, monthly or a time zone",
+			    L_(def->loc,
+			       "unknown word '%s'; expected weekdays, "
+			       "a time like 10:00, a length like "
+			       "60m, weekly, every 2 weeks, every 3 "
+			       "days, monthly or a time zone"),
 			    word);
 		}
 		rs_space(&s);
@@ -1508,9 +1583,10 @@ recur_parse(const char *text, const struct recur_defaults *def,
 	from = w.has_from ? w.from : def->today;
 	if (!date_valid(from) ||
 	    recur_first_on_or_after(&r, from, &r.anchor) != 0)
-		return set_cause(cause, "cannot find a first meeting day on or "
-					"after the start date");
-	if (recur_check(&r, cause) != 0)
+		return set_cause(
+		    cause, L_(def->loc, "cannot find a first meeting day on or "
+					"after the start date"));
+	if (recur_check_rule(&r, 1, def->loc, cause) != 0)
 		return -1;
 	*out = r;
 	return 0;
@@ -1625,7 +1701,8 @@ rs_offset_days(struct recur_scan *s, int *days)
 }
 
 int
-recur_offset_parse(const char *text, struct recur_offset *out, char **cause)
+recur_offset_parse(const char *text, enum locale loc, struct recur_offset *out,
+		   char **cause)
 {
 	char low[RECUR_TEXT_MAX + 1], word[RECUR_QUOTE_MAX + 1];
 	struct recur_scan s;
@@ -1639,10 +1716,11 @@ recur_offset_parse(const char *text, struct recur_offset *out, char **cause)
 		text = "";
 	len = strnlen(text, RECUR_TEXT_MAX + 1);
 	if (len > RECUR_TEXT_MAX)
-		return set_cause(cause, "offset is too long (at most %d bytes)",
-				 RECUR_TEXT_MAX);
+		return set_cause(
+		    cause, L_(loc, "offset is too long (at most %d bytes)"),
+		    RECUR_TEXT_MAX);
 	if (!utf8_valid(text, len))
-		return set_cause(cause, "offset is not valid UTF-8");
+		return set_cause(cause, L_(loc, "offset is not valid UTF-8"));
 	for (i = 0; i <= len; i++)
 		low[i] = text[i] >= 'A' && text[i] <= 'Z'
 			     ? (char)(text[i] - 'A' + 'a')
@@ -1650,6 +1728,7 @@ recur_offset_parse(const char *text, struct recur_offset *out, char **cause)
 	memset(&w, 0, sizeof w);
 	memset(&o, 0, sizeof o);
 	w.minute = w.length = -1;
+	s.loc = loc;
 	s.low = low;
 	s.raw = text;
 	s.p = low;
@@ -1674,10 +1753,11 @@ recur_offset_parse(const char *text, struct recur_offset *out, char **cause)
 			goto unknown;
 		if (n > RECUR_OFFSET_MINUTES_MAX) {
 			rs_quote(&s, start, word);
-			return set_cause(cause,
-					 "'%s' is too long before the meeting "
-					 "(at most a week)",
-					 word);
+			return set_cause(
+			    cause,
+			    L_(loc, "'%s' is too long before the meeting "
+				    "(at most a week)"),
+			    word);
 		}
 		o.kind = RECUR_OFFSET_MINUTES;
 		o.minutes = n;
@@ -1686,9 +1766,9 @@ recur_offset_parse(const char *text, struct recur_offset *out, char **cause)
 	}
 	if (o.days > RECUR_OFFSET_DAYS_MAX) {
 		rs_quote(&s, start, word);
-		return set_cause(cause,
-				 "'%s' is too far back (at most %d days)", word,
-				 RECUR_OFFSET_DAYS_MAX);
+		return set_cause(
+		    cause, L_(loc, "'%s' is too far back (at most %d days)"),
+		    word, RECUR_OFFSET_DAYS_MAX);
 	}
 	rs_space(&s);
 	(void)(rs_word(&s, "at") || rs_lit(&s, "的"));
@@ -1700,7 +1780,8 @@ recur_offset_parse(const char *text, struct recur_offset *out, char **cause)
 	if (n == 0) {
 		rs_quote(&s, start, word);
 		return set_cause(
-		    cause, "expected a time like 16:00, found '%s'", word);
+		    cause, L_(loc, "expected a time like 16:00, found '%s'"),
+		    word);
 	}
 	rs_space(&s);
 	start = s.p;
@@ -1714,8 +1795,9 @@ unknown:
 	s.p = start;
 	rs_quote(&s, start, word);
 	return set_cause(cause,
-			 "cannot read '%s'; use 'fri 16:00', '30m', '2h' or "
-			 "'1d 17:00'",
+			 L_(loc,
+			    "cannot read '%s'; use 'fri 16:00', '30m', '2h' or "
+			    "'1d 17:00'"),
 			 word);
 }
 

@@ -12,5 +12,7 @@
 extern const struct catalog_entry catalog_render[];
 /* Command replies, errors and help (catalog-cmd.c). */
 extern const struct catalog_entry catalog_cmd[];
+/* Schedule parser causes (catalog-recur.c). */
+extern const struct catalog_entry catalog_recur[];
 
 #endif

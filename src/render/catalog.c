@@ -17,6 +17,7 @@
 static const struct catalog_entry *const catalog_tables[] = {
 	catalog_render,
 	catalog_cmd,
+	catalog_recur,
 };
 
 const char *

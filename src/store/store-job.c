@@ -191,19 +191,30 @@ store_job_done(struct store *s, int64_t id, int64_t ran, int64_t next,
 	return 0;
 }
 
+void
+store_schedule_release(struct store_schedule *row)
+{
+	free(row->rule);
+	free(row->skips);
+	free(row->window_open);
+	free(row->remind_at);
+	free(row->agenda_at);
+	memset(row, 0, sizeof *row);
+}
+
 int
-store_schedule_get(struct store *s, int64_t channel_id, char **rule,
-		   char **skips, int *found, char **cause)
+store_schedule_get(struct store *s, int64_t channel_id,
+		   struct store_schedule *out, int *found, char **cause)
 {
 	static const char what[] = "cannot read schedule";
 	sqlite3_stmt *st;
 	int rc;
 
-	*rule = *skips = NULL;
+	memset(out, 0, sizeof *out);
 	*found = 0;
 	st = store_stmt(s, STMT_SCHEDULE_GET,
-			"SELECT rule, skips FROM channel_schedules "
-			"WHERE channel_id = ?1",
+			"SELECT rule, skips, window_open, remind_at, agenda_at "
+			"FROM channel_schedules WHERE channel_id = ?1",
 			cause);
 	if (st == NULL)
 		return -1;
@@ -211,8 +222,11 @@ store_schedule_get(struct store *s, int64_t channel_id, char **rule,
 		return store_fail(s, st, what, cause);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*rule = store_column_dup(st, 0);
-		*skips = store_column_dup(st, 1);
+		out->rule = store_column_dup(st, 0);
+		out->skips = store_column_dup(st, 1);
+		out->window_open = store_column_dup(st, 2);
+		out->remind_at = store_column_dup(st, 3);
+		out->agenda_at = store_column_dup(st, 4);
 		*found = 1;
 	} else if (rc != SQLITE_DONE) {
 		return store_fail(s, st, what, cause);
@@ -239,6 +253,53 @@ store_schedule_set(struct store *s, int64_t channel_id, const char *rule,
 	if (sqlite3_bind_int64(st, 1, channel_id) != SQLITE_OK ||
 	    store_bind_text(st, 2, rule) != SQLITE_OK ||
 	    store_bind_text(st, 3, skips) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, st, what, cause);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_schedule_set_time(struct store *s, int64_t channel_id,
+			enum store_schedule_time which, const char *text,
+			char **cause)
+{
+	static const char what[] = "cannot set schedule time";
+	sqlite3_stmt *st;
+
+	switch (which) {
+	case STORE_SCHEDULE_WINDOW:
+		st = store_stmt(s, STMT_SCHEDULE_SET_WINDOW,
+				"INSERT INTO channel_schedules (channel_id, "
+				"window_open) VALUES (?1, ?2) ON CONFLICT "
+				"(channel_id) DO UPDATE SET window_open = "
+				"excluded.window_open",
+				cause);
+		break;
+	case STORE_SCHEDULE_REMIND:
+		st = store_stmt(s, STMT_SCHEDULE_SET_REMIND,
+				"INSERT INTO channel_schedules (channel_id, "
+				"remind_at) VALUES (?1, ?2) ON CONFLICT "
+				"(channel_id) DO UPDATE SET remind_at = "
+				"excluded.remind_at",
+				cause);
+		break;
+	case STORE_SCHEDULE_AGENDA:
+		st = store_stmt(s, STMT_SCHEDULE_SET_AGENDA,
+				"INSERT INTO channel_schedules (channel_id, "
+				"agenda_at) VALUES (?1, ?2) ON CONFLICT "
+				"(channel_id) DO UPDATE SET agenda_at = "
+				"excluded.agenda_at",
+				cause);
+		break;
+	default:
+		return set_cause(cause, "%s: unknown time %d", what,
+				 (int)which);
+	}
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, channel_id) != SQLITE_OK ||
+	    store_bind_text(st, 2, text) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE)
 		return store_fail(s, st, what, cause);
 	sqlite3_reset(st);

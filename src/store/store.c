@@ -393,6 +393,17 @@ static const char *const migrations[] = {
 	 "UPDATE meetings SET minutes_file_due = 1 WHERE minutes IS NOT NULL;"
 	 "CREATE INDEX meetings_file_due ON meetings (id)"
 	 "  WHERE minutes_file_due > minutes_file_done;"),
+
+	/*
+	 * 10: a channel's own times for its scheduled posts (schedule.h),
+	 * each NULL while the channel follows the configuration: when the
+	 * reporting window opens (an offset, or "off"), when members are
+	 * reminded (offsets, comma-separated, or "off") and when the agenda
+	 * is posted (an offset). A row may now exist without a rule.
+	 */
+	("ALTER TABLE channel_schedules ADD COLUMN window_open TEXT;"
+	 "ALTER TABLE channel_schedules ADD COLUMN remind_at TEXT;"
+	 "ALTER TABLE channel_schedules ADD COLUMN agenda_at TEXT;"),
 };
 
 #define STORE_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -292,7 +292,8 @@ test_two_months(void **state)
 		   "/meeting schedule every 2 weeks mon 10:00 45m"),
 	    "[channel] Meeting schedule of #ops: every 2 weeks mon 10:00 45m "
 	    "America/New_York from 2027-02-15. Next meeting: 2027-02-15 10:00 "
-	    "(America/New_York).\n"));
+	    "(America/New_York). Posts: reporting window opens fri 16:00, "
+	    "reminders mon 09:00, agenda 30m before each meeting.\n"));
 	assert_non_null(strstr(tb_cmd(tb, "alice", "/meeting skip 2027-03-29"),
 			       "[channel] No meeting on 2027-03-29 (skipped by "
 			       "@alice). Next meeting: 2027-02-15 10:00 "
@@ -363,6 +364,123 @@ test_offset_that_never_fits(void **state)
 	assert_int_equal(due_of(tb, "agenda"), AGENDA);
 }
 
+/* Monday 2026-11-30 00:00 UTC. */
+#define MONDAY 1795996800
+
+/*
+ * A channel's own times for its posts: set, shown, followed by the jobs,
+ * and back to the configuration's with "default".
+ */
+static void
+test_channel_times(void **state)
+{
+	struct tb *tb = *state;
+	const char *out;
+
+	tb_cmd(tb, "alice", "/meeting roster add @alice @bob");
+	out = tb_cmd(tb, "alice", "/meeting schedule window thu 12:00");
+	assert_non_null(strstr(out, "[channel] @alice changed the posts of "
+				    "#ops: reporting window opens thu 12:00, "
+				    "reminders mon 09:00, agenda 30m before "
+				    "each meeting."));
+	assert_int_equal(due_of(tb, "window"), TB_NOW + 4 * HOUR);
+	tb_cmd(tb, "alice", "/meeting schedule remind mon 08:00, sun 20:00");
+	assert_int_equal(due_of(tb, "remind"), MONDAY - 4 * HOUR);
+	tb_cmd(tb, "alice", "/meeting schedule agenda 1d 17:00");
+	assert_int_equal(due_of(tb, "agenda"), MONDAY - 7 * HOUR);
+	out = tb_cmd(tb, "alice", "/meeting schedule");
+	assert_non_null(strstr(out, "Posts: reporting window opens thu "
+				    "12:00, reminders mon 08:00, sun 20:00, "
+				    "agenda 1d 17:00 before each meeting."));
+	/* Stored: a second look (the job planning reads them again). */
+	out = tb_cmd(tb, "alice", "/meeting config");
+	assert_non_null(strstr(out, "reminders mon 08:00, sun 20:00"));
+
+	/* The jobs run at those times. */
+	tb_clock_set(tb, TB_NOW + 4 * HOUR);
+	assert_non_null(strstr(tb_jobs(tb), "[channel] Status reports for "
+					    "the meeting on 2026-11-30"));
+	tb_clock_set(tb, MONDAY - 7 * HOUR);
+	assert_true(strncmp(tb_jobs(tb), "[channel] #### ", 15) == 0);
+	tb_clock_set(tb, MONDAY - 4 * HOUR);
+	out = tb_jobs(tb);
+	assert_int_equal(count(out, "[dm @"), 2);
+	tb_clock_set(tb, MONDAY + 8 * HOUR);
+	assert_int_equal(count(tb_jobs(tb), "[dm @"), 2);
+	assert_int_equal(due_of(tb, "remind"), MONDAY + 7 * DAY - 4 * HOUR);
+
+	/* Off, and back to the configuration's. */
+	tb_cmd(tb, "alice", "/meeting schedule window off");
+	assert_true(due_of(tb, "window") > (int64_t)250000000000);
+	out = tb_cmd(tb, "alice", "/meeting schedule agenda default");
+	assert_non_null(strstr(out, "no window post, reminders"));
+	assert_non_null(strstr(out, "agenda 30m before"));
+	assert_int_equal(due_of(tb, "agenda"), AGENDA + 7 * DAY);
+	tb_cmd(tb, "alice", "/meeting schedule window default");
+	assert_int_equal(due_of(tb, "window"), MONDAY + 4 * DAY + 16 * HOUR);
+}
+
+/* The same in Chinese, and what is refused. */
+static void
+test_channel_times_zh(void **state)
+{
+	struct tb *tb = *state;
+
+	tb_cmd(tb, "alice", "/meeting config locale zh_CN");
+	assert_non_null(strstr(
+	    tb_cmd(tb, "alice", "/meeting 日程 提醒 周日 20:00、周一 08:00"),
+	    "@alice 修改了 #ops 的定时消息：每次例会前：汇报窗口 fri "
+	    "16:00 开放，提醒 sun 20:00, mon 08:00，议程 30m 发布。"));
+	assert_int_equal(due_of(tb, "remind"), MONDAY - 4 * HOUR);
+	assert_non_null(strstr(tb_cmd(tb, "alice", "/meeting 日程 窗口 关"),
+			       "每次例会前：不发汇报窗口通知，提醒"));
+	TB_REFUSED(
+	    tb,
+	    { "alice", "/meeting 日程 提醒",
+	      "[ephemeral @alice] 请给出时间；用法：/meeting schedule "
+	      "[<星期> <时:分> [<时长>] [每周|每 N 周|每月 ...] [<时区>] | "
+	      "窗口 <时间>|关 | 提醒 <时间>|关 | 议程 <时间>]\n" },
+	    { "alice", "/meeting 日程 提醒 mon 08:00,",
+	      "[ephemeral @alice] 提醒时间为空；多个时间请用逗号分隔；"
+	      "用法：/meeting schedule [<星期> <时:分> [<时长>] [每周|每 "
+	      "N 周|每月 ...] [<时区>] | 窗口 <时间>|关 | 提醒 <时间>|关 "
+	      "| 议程 <时间>]\n" },
+	    { "alice",
+	      "/meeting 日程 提醒 mon 08:00, mon 09:00, mon 10:00, sun "
+	      "10:00, sat 10:00",
+	      "[ephemeral @alice] 最多 4 个提醒时间；用法：/meeting "
+	      "schedule [<星期> <时:分> [<时长>] [每周|每 N 周|每月 ...] "
+	      "[<时区>] | 窗口 <时间>|关 | 提醒 <时间>|关 | 议程 "
+	      "<时间>]\n" });
+	/* Nothing of a refused change was kept. */
+	assert_int_equal(due_of(tb, "remind"), MONDAY - 4 * HOUR);
+}
+
+/* The configuration's rule and holidays are a new channel's schedule. */
+static void
+test_config_schedule(void **state)
+{
+	struct tb *tb = *state;
+	const char *out;
+
+	tb->config.schedule = strdup("every 2 weeks tue 14:00 45m "
+				     "Asia/Shanghai");
+	tb->config.skip = strdup("2026-12-15");
+	out = tb_cmd(tb, "alice", "/meeting schedule");
+	assert_non_null(strstr(out, "Meeting schedule of #ops: every 2 weeks "
+				    "tue 14:00 45m Asia/Shanghai from "
+				    "2026-12-01. Next meeting: 2026-12-01 "
+				    "14:00 (Asia/Shanghai). Skipped: "
+				    "2026-12-15."));
+	/* The channel follows its rule: zone and length. */
+	assert_non_null(strstr(tb_cmd(tb, "alice", "/meeting config"),
+			       "timezone Asia/Shanghai"));
+	/* A channel's own rule is its own from then on. */
+	tb_cmd(tb, "alice", "/meeting schedule mon 10:00 UTC");
+	assert_non_null(strstr(tb_cmd(tb, "alice", "/meeting schedule"),
+			       "weekly mon 10:00"));
+}
+
 static void
 test_schedule_refusals(void **state)
 {
@@ -374,7 +492,8 @@ test_schedule_refusals(void **state)
 	      "[ephemeral @alice] 'every 2' needs days, weeks or months after "
 	      "it, e.g. 'every 2 weeks'; usage: /meeting schedule [<days> "
 	      "<HH:MM> [<length>] [weekly|every N weeks|monthly ...] "
-	      "[<zone>]]\n" },
+	      "[<zone>] | window <time>|off | remind <times>|off | agenda "
+	      "<time>]\n" },
 	    { "alice", "/meeting skip 2026-12-01",
 	      "[ephemeral @alice] There is no meeting on 2026-12-01 to skip; "
 	      "/meeting schedule shows the schedule\n" },
@@ -590,6 +709,12 @@ main(void)
 						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_offset_that_never_fits,
 						tb_setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_channel_times, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_channel_times_zh, tb_setup,
+						tb_teardown),
+		cmocka_unit_test_setup_teardown(test_config_schedule, tb_setup,
+						tb_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_refusals,
 						tb_setup, tb_teardown),
 	};

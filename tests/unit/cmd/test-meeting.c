@@ -118,7 +118,9 @@ test_roster_bad(void **state)
 
 #define SETTINGS(locale, zone, sections)                                       \
 	ME "Settings of #ops: locale " locale ", timezone " zone               \
-	   ", sections " sections ", meeting mon 10:00 for 60 min\n"
+	   ", sections " sections ", meeting mon 10:00 for 60 min; "           \
+	   "reporting window opens fri 16:00, reminders mon 09:00, agenda "    \
+	   "30m before each meeting\n"
 
 static void
 test_config(void **state)
@@ -141,8 +143,10 @@ test_config(void **state)
 			   "done,"
 			   "need") },
 		{ "alice", "/meeting config locale zh",
-		  ME "#ops 的设置：语言 zh_CN，时区 UTC，栏目 done,need，"
-		     "例会时间 mon 10:00，时长 60 分钟\n" },
+		  ME
+		  "#ops 的设置：语言 zh_CN，时区 UTC，栏目 done,need，"
+		  "例会时间 mon 10:00，时长 60 分钟；每次例会前：汇报窗口 fri "
+		  "16:00 开放，提醒 mon 09:00，议程 30m 发布\n" },
 		{ "alice", "/meeting 设置 语言 en",
 		  SETTINGS("en", "UTC",
 			   "done,"
@@ -203,9 +207,11 @@ test_locale(void **state)
 	TB_SAID(
 	    tb, { "alice", "/report done x", ME "Noted under Done: x\n" },
 	    { "alice", "/meeting config locale zh_CN",
-	      ME "#ops 的设置：语言 zh_CN，时区 UTC，栏目 "
-		 "done,plan,blocker,metric,need，例会时间 mon 10:00，时长 "
-		 "60 分钟\n" },
+	      ME
+	      "#ops 的设置：语言 zh_CN，时区 UTC，栏目 "
+	      "done,plan,blocker,metric,need，例会时间 mon 10:00，时长 "
+	      "60 分钟；每次例会前：汇报窗口 fri 16:00 开放，提醒 mon 09:00，"
+	      "议程 30m 发布\n" },
 	    { "bob", "/report done y", "[ephemeral @bob] 已记入“已完成”：y\n" },
 	    { "bob", "/report bad",
 	      "[ephemeral @bob] “bad”不是 /report "
@@ -279,7 +285,8 @@ test_admins(void **state)
 		{ "boss", "/meeting config locale zh_CN",
 		  "[ephemeral @boss] #ops 的设置：语言 zh_CN，时区 UTC，栏目 "
 		  "done,plan,blocker,metric,need，例会时间 mon 10:00，时长 60 "
-		  "分钟\n" });
+		  "分钟；每次例会前：汇报窗口 fri 16:00 开放，提醒 mon 09:00，"
+		  "议程 30m 发布\n" });
 	TB_REFUSED(tb, { "alice", "/meeting 名单 删除 @boss",
 			 ME "只有会议管理员可以这样做\n" });
 	tb_snapshot_is(tb, "channel ops zh_CN UTC 31\n"

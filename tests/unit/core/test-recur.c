@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test-recur.c: meeting schedules: the parser in both languages (good and
- * bad text, the format round trip), occurrences of every rule kind across
- * the 2026 DST changes in New York and Berlin, skipped dates, the offsets
- * of the jobs before a meeting and quiet hours.
+ * bad text, the format round trip, causes in the channel's language),
+ * occurrences of every rule kind across the 2026 DST changes in New York
+ * and Berlin, skipped dates, the offsets of the jobs before a meeting and
+ * quiet hours.
  *
  * Expected instants were computed independently with Python's zoneinfo
  * (fold=0, which matches tz.h: a time in a gap moves forward by the gap, an
@@ -755,7 +756,8 @@ test_offset_parse(void **state)
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		cause = NULL;
 		if (cases[i].want == NULL) {
-			if (recur_offset_parse(cases[i].in, &o, &cause) == 0)
+			if (recur_offset_parse(cases[i].in, LOCALE_EN, &o,
+					       &cause) == 0)
 				fail_msg("'%s' should fail", cases[i].in);
 			assert_non_null(cause);
 			if (strstr(cause, cases[i].cause) == NULL)
@@ -764,13 +766,252 @@ test_offset_parse(void **state)
 			free(cause);
 			continue;
 		}
-		if (recur_offset_parse(cases[i].in, &o, &cause) != 0)
+		if (recur_offset_parse(cases[i].in, LOCALE_EN, &o, &cause) != 0)
 			fail_msg("'%s': %s", cases[i].in, cause);
 		recur_offset_format(&o, buf, sizeof buf);
 		assert_string_equal(buf, cases[i].want);
-		assert_int_equal(recur_offset_parse(buf, &back, NULL), 0);
+		assert_int_equal(
+		    recur_offset_parse(buf, LOCALE_EN, &back, NULL), 0);
 		assert_memory_equal(&o, &back, sizeof o);
 	}
+}
+
+/*
+ * Causes in the channel's language: each bad text parsed for a Chinese
+ * channel gives the Chinese cause, quoting the user's words as written,
+ * and the same text for an English channel the English one.
+ */
+static const struct {
+	const char *in;
+	const char *zh;
+	const char *en;
+} parse_bad_zh[] = {
+	{ "", "日程为空；例如“周一 10:00 60分钟 每周 Asia/Shanghai”",
+	  "empty schedule; e.g. 'mon 10:00 60m weekly Asia/Shanghai'" },
+	{ "   ", "日程为空", "empty schedule" },
+	{ "mon", "缺少会议时间；例如“周一 10:00", "missing the meeting time" },
+	{ "10:00", "缺少例会日期；例如“周一 10:00 60分钟 每周 Asia/Shanghai”、",
+	  "missing the meeting days" },
+	{ "mon 25:00", "“25:00”不是有效的时刻（00:00 到 23:59）",
+	  "'25:00' is not a time of day (00:00 to 23:59)" },
+	{ "周一 9:5", "“9:5”不是时间；请写成时:分", "'9:5' is not a time" },
+	{ "周一 10:00 11:00", "有两个会议时间：“10:00”和“11:00”",
+	  "two meeting times: '10:00' and '11:00'" },
+	{ "周一 10:00 30分钟 1小时", "有两个会议时长：“30分钟”和“1小时”",
+	  "two meeting lengths: '30分钟' and '1小时'" },
+	{ "周一 10:00 0分钟", "时长“0分钟”超出范围（1 到 1440 分钟）",
+	  "length '0分钟' is out of range (1 to 1440 minutes)" },
+	{ "周一 10:00 Mars/Base", "未知时区“Mars/Base”；请使用 IANA 时区名",
+	  "unknown time zone 'Mars/Base'" },
+	{ "周一 10:00 UTC Asia/Shanghai", "有两个时区：“UTC”和“Asia/Shanghai”",
+	  "two time zones: 'UTC' and 'Asia/Shanghai'" },
+	{ "周一 10:00 "
+	  "Aaaaaaaaaa/"
+	  "Bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+	  "时区“Aaaaaaaaaa/Bbbbbbbbbbbbbbbbbbbbbbbbbbbbb...”太长（最多 64 "
+	  "字节）",
+	  "time zone 'Aaaaaaaaaa/Bbbbbbbbbbbbbbbbbbbbbbbbbbbbb...' is too "
+	  "long" },
+	{ "周一,周一 10:00", "星期“周一”重复了",
+	  "weekday '周一' is given twice" },
+	{ "周一、 10:00", "逗号后面应是星期几，却是“10:00”",
+	  "expected a weekday after the comma, found '10:00'" },
+	{ "周一 10:00 开会", "无法识别“开会”；应为星期几",
+	  "unknown word '开会'; expected weekdays" },
+	{ "周一 10:00 'x'", "无法识别“?x?”", "unknown word '?x?'" },
+	{ "周一 10:00 从", "“从”后面需要 2026-12-01 这样的日期",
+	  "'从' needs a date like 2026-12-01" },
+	{ "周一 10:00 从2026-12-01起 从2026-12-08起",
+	  "“从2026-12-08起”：开始日期重复了",
+	  "'从2026-12-08起': the start date is given twice" },
+	{ "周一 10:00 from 9999-12-28",
+	  "开始日期当天及之后找不到第一次例会的日期",
+	  "cannot find a first meeting day" },
+	{ "每 10:00", "“每”不完整：“每”后面需要“周”“天”或“月”",
+	  "'每' needs 周, 天 or 月 after 每" },
+	{ "每周 10:00", "“每周”需要星期几，例如 周一 或 mon",
+	  "'每周' needs a weekday" },
+	{ "每月 10:00", "“每月”需要日期，例如“每月 15日 10:00”",
+	  "'每月' needs a day" },
+	{ "每月 32日 10:00", "每月的日期“32日”超出范围（1 到 31）",
+	  "day of the month '32日' is out of range" },
+	{ "每月 15日 16日 10:00", "“16日”与“15日”冲突：日期只能写一次",
+	  "'16日' conflicts with '15日': give the day once" },
+	{ "每月第五个周一 10:00",
+	  "“第五个周一”：只能是每月第一到第四个或最后一个星期几",
+	  "'第五个周一': only the first to fourth" },
+	{ "每月第一个 10:00", "“第一个”后面需要星期几，例如 第一个周一",
+	  "'第一个' needs a weekday after it" },
+	{ "每月 第 10:00", "“第”后面需要数字，例如 第一个周一",
+	  "'第' needs a number" },
+	{ "每月 周一 10:00", "每月的例会中，星期“周一”前面需要写第几个",
+	  "weekday '周一' needs first, second" },
+	{ "每天 周一 10:00", "星期“周一”与“每天”不符；按星期开会请用“每周”",
+	  "weekday '周一' does not fit '每天'" },
+	{ "每天 15日 10:00", "“15日”与“每天”不符",
+	  "'15日' does not fit '每天'" },
+	{ "每周 15日 10:00", "“15日”是每月的日期，需要写“每月”",
+	  "'15日' is a day of the month" },
+	{ "周一 10:00 每周 每两周", "“每两周”与“每周”冲突：重复方式只能写一次",
+	  "'每两周' conflicts with '每周': give the recurrence once" },
+	{ "每100周 周一 10:00", "“每100周”：间隔必须是 1 到 52 周",
+	  "'每100周': the interval must be 1 to 52 weeks" },
+	{ "每400天 10:00", "“每400天”：间隔必须是 1 到 365 天",
+	  "1 to 365 days" },
+	{ "每13个月 15日 10:00", "“每13个月”：间隔必须是 1 到 12 个月",
+	  "1 to 12 months" },
+	{ "every 2 10:00", "“every 2”后面需要 days、weeks 或 months",
+	  "'every 2' needs days, weeks or months" },
+	{ "first 10:00", "“first”后面需要星期几，例如“first mon”",
+	  "'first' needs a weekday after it, e.g. 'first mon'" },
+	{ "mon 10:00 \xff", "日程不是有效的 UTF-8 文本",
+	  "schedule is not valid UTF-8" },
+};
+
+static void
+test_parse_bad_zh(void **state)
+{
+	struct recur_defaults def = defaults();
+	struct recur_rule r;
+	char *cause;
+	size_t i;
+	int loc;
+
+	(void)state;
+	for (i = 0; i < sizeof parse_bad_zh / sizeof parse_bad_zh[0]; i++) {
+		for (loc = LOCALE_EN; loc <= LOCALE_ZH_CN; loc++) {
+			const char *want = loc == LOCALE_EN
+					       ? parse_bad_zh[i].en
+					       : parse_bad_zh[i].zh;
+
+			def.loc = (enum locale)loc;
+			cause = NULL;
+			if (recur_parse(parse_bad_zh[i].in, &def, &r, &cause) ==
+			    0)
+				fail_msg("'%s' should fail",
+					 parse_bad_zh[i].in);
+			assert_non_null(cause);
+			if (strstr(cause, want) == NULL)
+				fail_msg("'%s' (%s): cause '%s' lacks '%s'",
+					 parse_bad_zh[i].in,
+					 locale_name((enum locale)loc), cause,
+					 want);
+			free(cause);
+		}
+	}
+}
+
+/* The defaults' own faults, the size limit and no text, in Chinese. */
+static void
+test_parse_limits_zh(void **state)
+{
+	static const struct {
+		const char *zone;
+		int length;
+		const char *in;
+		const char *zh;
+	} cases[] = {
+		{ NULL, 60, "周一 10:00",
+		  "缺少时区；请加上时区，例如 Asia/Shanghai" },
+		{ "Nowhere/Land", 60, "周一 10:00", "默认时区无效" },
+		{ SH, 0, "周一 10:00",
+		  "默认会议时长 0 超出范围（1 到 1440 分钟）" },
+		{ SH, 60, NULL, "日程为空；例如“周一 10:00 60分钟" },
+	};
+	struct recur_defaults def;
+	struct recur_rule r;
+	char text[RECUR_TEXT_MAX + 2], *cause;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		def = defaults();
+		def.loc = LOCALE_ZH_CN;
+		def.zone = cases[i].zone;
+		def.length = cases[i].length;
+		cause = NULL;
+		assert_int_equal(recur_parse(cases[i].in, &def, &r, &cause),
+				 -1);
+		assert_non_null(cause);
+		if (strstr(cause, cases[i].zh) == NULL)
+			fail_msg("case %zu: cause '%s' lacks '%s'", i, cause,
+				 cases[i].zh);
+		free(cause);
+	}
+	def = defaults();
+	def.loc = LOCALE_ZH_CN;
+	memset(text, ' ', sizeof text);
+	memcpy(text, "周一 10:00", strlen("周一 10:00"));
+	text[RECUR_TEXT_MAX + 1] = '\0';
+	cause = NULL;
+	assert_int_equal(recur_parse(text, &def, &r, &cause), -1);
+	assert_non_null(cause);
+	assert_string_equal(cause, "日程太长（最多 256 字节）");
+	free(cause);
+	/* A good text is not affected by the language. */
+	assert_int_equal(recur_parse("每周一 10:00", &def, &r, NULL), 0);
+}
+
+static void
+test_offset_parse_zh(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *zh;
+		const char *en;
+	} cases[] = {
+		{ "",
+		  "无法识别“”；请写成“周五 16:00”“30分钟”“2小时”或“前一天 "
+		  "17:00”",
+		  "cannot read ''; use 'fri 16:00', '30m', '2h' or '1d "
+		  "17:00'" },
+		{ "周五", "应为 16:00 这样的时间，却是“”",
+		  "expected a time like 16:00, found ''" },
+		{ "周五 25:00", "“25:00”不是有效的时刻",
+		  "'25:00' is not a time of day" },
+		{ "周五 16:00 开会", "无法识别“开会”", "cannot read '开会'" },
+		{ "29天 10:00", "“29天”提前太多（最多 28 天）",
+		  "'29天' is too far back (at most 28 days)" },
+		{ "200小时", "“200小时”离会议太久（最多提前一周）",
+		  "'200小时' is too long before the meeting" },
+		{ "周五 \xff", "提前时间不是有效的 UTF-8 文本",
+		  "offset is not valid UTF-8" },
+	};
+	struct recur_offset o;
+	char text[RECUR_TEXT_MAX + 2], *cause;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cause = NULL;
+		assert_int_equal(
+		    recur_offset_parse(cases[i].in, LOCALE_ZH_CN, &o, &cause),
+		    -1);
+		assert_non_null(cause);
+		if (strstr(cause, cases[i].zh) == NULL)
+			fail_msg("'%s': cause '%s' lacks '%s'", cases[i].in,
+				 cause, cases[i].zh);
+		free(cause);
+		cause = NULL;
+		assert_int_equal(
+		    recur_offset_parse(cases[i].in, LOCALE_EN, &o, &cause), -1);
+		assert_non_null(cause);
+		if (strstr(cause, cases[i].en) == NULL)
+			fail_msg("'%s': cause '%s' lacks '%s'", cases[i].in,
+				 cause, cases[i].en);
+		free(cause);
+	}
+	memset(text, ' ', sizeof text);
+	memcpy(text, "30m", 3);
+	text[RECUR_TEXT_MAX + 1] = '\0';
+	cause = NULL;
+	assert_int_equal(recur_offset_parse(text, LOCALE_ZH_CN, &o, &cause),
+			 -1);
+	assert_non_null(cause);
+	assert_string_equal(cause, "提前时间写得太长（最多 256 字节）");
+	free(cause);
+	assert_int_equal(
+	    recur_offset_parse("前一天 17:00", LOCALE_ZH_CN, &o, NULL), 0);
 }
 
 static void
@@ -830,6 +1071,8 @@ main(void)
 		cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_parse_limits),
+		cmocka_unit_test(test_parse_bad_zh),
+		cmocka_unit_test(test_parse_limits_zh),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_next),
 		cmocka_unit_test(test_next_bounds),
@@ -837,6 +1080,7 @@ main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_offset),
 		cmocka_unit_test(test_offset_parse),
+		cmocka_unit_test(test_offset_parse_zh),
 		cmocka_unit_test(test_quiet),
 	};
 

@@ -243,7 +243,7 @@ test_upgrade_from_v8(void **state)
 	assert_non_null(s);
 	assert_null(cause);
 	assert_int_equal(store_version(s), store_latest_version());
-	assert_int_equal(store_latest_version(), 9);
+	assert_int_equal(store_latest_version(), 10);
 	assert_string_equal(due_str(s, 10, buf, sizeof buf), "1:1");
 	assert_int_equal(store_meeting_minutes(s, mid, &md, &cause), 0);
 	assert_string_equal(md, "# old");

@@ -147,7 +147,7 @@ test_open_memory(void **state)
 	struct store *s;
 
 	(void)state;
-	assert_int_equal(store_latest_version(), 9);
+	assert_int_equal(store_latest_version(), 10);
 	s = store_open(":memory:", &cause);
 	assert_non_null(s);
 	assert_null(cause);
@@ -449,6 +449,66 @@ test_upgrade_from_v1(void **state)
  * The store has no call that deletes a channel or a meeting; the schema
  * still cascades (or unlinks) what hangs off them, checked on the raw file.
  */
+/*
+ * Version 10 adds a channel's own times to its schedule row: a version 9
+ * row keeps its rule and follows the configuration's times.
+ */
+static void
+test_upgrade_schedule_times(void **state)
+{
+	struct tmpdb *t = *state;
+	struct store_schedule row;
+	struct channel c;
+	char *cause = NULL;
+	struct store *s;
+	int found = 0;
+
+	s = store_open_at(t->path, 9, &cause);
+	assert_non_null(s);
+	assert_int_equal(
+	    store_channel_ensure(s, "C1", "ops", &test_defaults, &c, &cause),
+	    0);
+	assert_int_equal(store_schedule_set(s, c.id, "weekly mon 10:00 60m UTC",
+					    "2026-12-28", &cause),
+			 0);
+	store_close(s);
+
+	s = store_open(t->path, &cause);
+	assert_non_null(s);
+	assert_int_equal(store_schedule_get(s, c.id, &row, &found, &cause), 0);
+	assert_true(found);
+	assert_string_equal(row.rule, "weekly mon 10:00 60m UTC");
+	assert_string_equal(row.skips, "2026-12-28");
+	assert_null(row.window_open);
+	assert_null(row.remind_at);
+	assert_null(row.agenda_at);
+	store_schedule_release(&row);
+	/* Setting a time keeps the rule; a channel without a row gets one
+	 * with no rule. */
+	assert_int_equal(store_schedule_set_time(s, c.id, STORE_SCHEDULE_REMIND,
+						 "mon 08:00, sun 20:00",
+						 &cause),
+			 0);
+	assert_int_equal(store_schedule_set_time(s, c.id, STORE_SCHEDULE_AGENDA,
+						 "1d 17:00", &cause),
+			 0);
+	assert_int_equal(store_schedule_set_time(s, c.id, STORE_SCHEDULE_AGENDA,
+						 NULL, &cause),
+			 0);
+	assert_int_equal(store_schedule_get(s, c.id, &row, &found, &cause), 0);
+	assert_string_equal(row.rule, "weekly mon 10:00 60m UTC");
+	assert_string_equal(row.remind_at, "mon 08:00, sun 20:00");
+	assert_null(row.agenda_at);
+	store_schedule_release(&row);
+	assert_int_equal(store_schedule_set_time(
+			     s, c.id + 1, STORE_SCHEDULE_WINDOW, "off", &cause),
+			 -1);
+	assert_non_null(cause);
+	free(cause);
+	channel_release(&c);
+	store_close(s);
+}
+
 static void
 test_meeting_cascade(void **state)
 {
@@ -656,6 +716,8 @@ main(void)
 						tmpdb_teardown),
 		cmocka_unit_test(test_migrate_memory_version0),
 		cmocka_unit_test_setup_teardown(test_upgrade_from_v1,
+						tmpdb_setup, tmpdb_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_schedule_times,
 						tmpdb_setup, tmpdb_teardown),
 		cmocka_unit_test_setup_teardown(test_meeting_cascade,
 						tmpdb_setup, tmpdb_teardown),
