@@ -24,12 +24,12 @@ DESTDIR ?=
 CC ?= cc
 CLANG ?= clang
 VERSION := 0.1.0
-PKGS := libwebsockets json-c libcurl sqlite3 libuv
+PKGS := libwebsockets json-c libcurl sqlite3 libuv libcrypto
 CORE_PKGS := sqlite3 libuv
-NET_PKGS := libwebsockets json-c libcurl libuv
+NET_PKGS := libwebsockets json-c libcurl libuv libcrypto
 DEB_PKGS := build-essential pkg-config libwebsockets-dev libjson-c-dev \
-	libcurl4-openssl-dev libcmocka-dev libsqlite3-dev libuv1-dev tzdata \
-	valgrind clang clang-format cppcheck libclang-rt-14-dev
+	libcurl4-openssl-dev libssl-dev libcmocka-dev libsqlite3-dev libuv1-dev \
+	tzdata valgrind clang clang-format cppcheck libclang-rt-14-dev
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)

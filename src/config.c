@@ -100,6 +100,8 @@ static int config_line(struct config *c, struct config_state *st, char *line,
 		       size_t len, char **why);
 static int config_set_adapter(struct config *, const struct config_key *,
 			      const char *, char **);
+static int config_set_slack_mode(struct config *, const struct config_key *,
+				 const char *, char **);
 static int config_set_path(struct config *, const struct config_key *,
 			   const char *, char **);
 static int config_set_bot_name(struct config *, const struct config_key *,
@@ -343,6 +345,26 @@ static const struct config_key config_keys[] = {
 	  .field = F(slack_signing_secret),
 	  .prefix = "",
 	  .secret = 1 },
+	{ .section = "slack",
+	  .name = "mode",
+	  .set = config_set_slack_mode,
+	  .field = F(slack_mode) },
+	{ .section = "slack",
+	  .name = "api_url",
+	  .set = config_set_url,
+	  .field = F(slack_api_url) },
+	{ .section = "slack",
+	  .name = "ca_file",
+	  .set = config_set_optional,
+	  .field = F(slack_ca_file) },
+	{ .section = "slack",
+	  .name = "insecure_tls",
+	  .set = config_set_bool,
+	  .field = F(slack_insecure_tls) },
+	{ .section = "slack",
+	  .name = "listen",
+	  .set = config_set_listen,
+	  .field = F(slack_listen) },
 };
 #define CONFIG_N_KEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -558,6 +580,17 @@ config_set_adapter(struct config *c, const struct config_key *k,
 	    strcmp(value, "slack") != 0)
 		return config_bad(why, k, value,
 				  "console, mattermost or slack");
+	config_replace(config_str(c, k->field), xstrdup(value));
+	return 0;
+}
+
+/* [slack] mode: socket (Socket Mode) or http (signed requests). */
+static int
+config_set_slack_mode(struct config *c, const struct config_key *k,
+		      const char *value, char **why)
+{
+	if (strcmp(value, "socket") != 0 && strcmp(value, "http") != 0)
+		return config_bad(why, k, value, "socket or http");
 	config_replace(config_str(c, k->field), xstrdup(value));
 	return 0;
 }
@@ -1197,6 +1230,9 @@ config_defaults(struct config *c)
 	c->trigger_meeting = xstrdup("meeting");
 	c->trigger_action = xstrdup("action");
 	c->mm_listen = xstrdup("127.0.0.1:8090");
+	c->slack_mode = xstrdup("socket");
+	c->slack_api_url = xstrdup("https://slack.com/api");
+	c->slack_listen = xstrdup("127.0.0.1:8090");
 }
 
 int
@@ -1296,13 +1332,24 @@ config_finish(struct config *c, char **cause)
 					 "adapter 'slack' needs bot_token in "
 					 "[slack] or LIHUI_SLACK_BOT_TOKEN");
 		}
-		if (c->slack_app_token == NULL &&
+		if (c->slack_api_url == NULL) {
+			return set_cause(cause,
+					 "adapter 'slack' needs api_url in "
+					 "[slack]");
+		}
+		if (strcmp(c->slack_mode, "socket") == 0 &&
+		    c->slack_app_token == NULL) {
+			return set_cause(cause,
+					 "adapter 'slack' in mode socket needs "
+					 "app_token in [slack] or "
+					 "LIHUI_SLACK_APP_TOKEN");
+		}
+		if (strcmp(c->slack_mode, "http") == 0 &&
 		    c->slack_signing_secret == NULL) {
 			return set_cause(cause,
-					 "adapter 'slack' needs app_token or "
-					 "signing_secret in [slack] (or "
-					 "LIHUI_SLACK_APP_TOKEN or "
-					 "LIHUI_SLACK_SIGNING_SECRET)");
+					 "adapter 'slack' in mode http needs "
+					 "signing_secret in [slack] or "
+					 "LIHUI_SLACK_SIGNING_SECRET");
 		}
 	}
 
@@ -1424,6 +1471,10 @@ config_release(struct config *c)
 	free(c->slack_bot_token);
 	free(c->slack_app_token);
 	free(c->slack_signing_secret);
+	free(c->slack_mode);
+	free(c->slack_api_url);
+	free(c->slack_ca_file);
+	free(c->slack_listen);
 	memset(c, 0, sizeof *c);
 }
 

@@ -120,5 +120,6 @@ int adapter_check(const struct adapter_ops *ops, char **cause);
 extern const struct adapter_ops adapter_console;
 /* In the network module; only its own tests reference them directly. */
 extern const struct adapter_ops adapter_mattermost;
+extern const struct adapter_ops adapter_slack;
 
 #endif

@@ -98,6 +98,17 @@ struct config {
 	char *slack_bot_token;	    /* secret */
 	char *slack_app_token;	    /* secret */
 	char *slack_signing_secret; /* secret */
+	/* "socket" (default: Socket Mode, no public URL) or "http" (signed
+	 * slash-command requests to slack_listen) */
+	char *slack_mode;
+	/* Web API base URL without the method; default
+	 * "https://slack.com/api" (http:// works, for tests) */
+	char *slack_api_url;
+	char *slack_ca_file; /* PEM bundle to trust instead of the system's */
+	int slack_insecure_tls; /* skip TLS verification; default 0 */
+	/* mode http: "address:port" of the listener; default
+	 * "127.0.0.1:8090" */
+	char *slack_listen;
 };
 
 /** Fill c with every default (no file read). Release with config_release. */

@@ -24,6 +24,7 @@ struct adapter_row {
 static const struct adapter_row adapter_registry[] = {
 	{ "console", &adapter_console, NULL },
 	{ "mattermost", NULL, "adapter_mattermost" },
+	{ "slack", NULL, "adapter_slack" },
 };
 
 int

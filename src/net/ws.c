@@ -496,8 +496,13 @@ ws_start(struct ws_client *c, char **cause)
 
 	memset(&info, 0, sizeof info);
 	loops[0] = c->loop;
-	info.options =
-	    LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	/*
+	 * No LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT: OpenSSL 3 initialises
+	 * itself, and with that option two contexts alive at once (Slack's
+	 * new connection opened before the old one closes) leak a whole TLS
+	 * setup each time.
+	 */
+	info.options = LWS_SERVER_OPTION_LIBUV;
 	info.foreign_loops = loops;
 	info.pcontext = &c->context;
 	info.user = c;

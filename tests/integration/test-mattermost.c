@@ -3,22 +3,22 @@
  * test-mattermost.c: the real lihui daemon against the fake Mattermost
  * server (tests/lib/fake-mm.c), end to end over real sockets.
  *
- * Each test runs the fake on this process's libuv loop and starts lihui
- * as a child ($LIHUI, default ./lihui; it may be a wrapper such as
- * "valgrind ... ./lihui") through /bin/sh -c 'exec ...', so that the pid
- * is the daemon's. lihui gets a fresh mode-0600 config and database in a
- * mkdtemp() directory, the bot token in LIHUI_MATTERMOST_TOKEN and
- * LIHUI_LOG=info; its stdout and stderr go to a file the test reads to
- * learn the slash-command port and to wait for log lines. Slash commands
- * and /healthz are sent with lihui's own HTTP client on the same loop, so
- * the fake keeps answering meanwhile.
+ * Each test runs the fake on the loop of the harness (tests/lib/itest.h,
+ * which starts, waits for, stops and checks the daemon) and starts lihui
+ * on a fresh mode-0600 config and database in the harness's directory,
+ * with the bot token in LIHUI_MATTERMOST_TOKEN. The harness learns the
+ * slash-command port from lihui's output. Slash commands (the form
+ * Mattermost POSTs, by alice in ops unless a test says otherwise) and
+ * /healthz go over the harness's HTTP client on the same loop, so the
+ * fake keeps answering meanwhile.
  *
- * Every wait is on a condition with a deadline (a short tick timer wakes
- * the loop to look at the log); deadlines are five times longer when
- * LIHUI_SLOW is set (valgrind). Every test ends with SIGTERM and checks
- * that lihui exits with status 0 (valgrind reports leaks through the exit
- * status) and that no token appears in its output. ITEST_FILTER (a glob)
- * runs only the tests it names.
+ * Every wait is on a condition with a deadline: the conditions here look
+ * at the fake's state (ctx is the struct itest), the harness's at the
+ * log. Deadlines are five times longer when LIHUI_SLOW is set
+ * (valgrind). Every test ends with SIGTERM and checks that lihui exits
+ * with status 0 (valgrind reports leaks through the exit status) and
+ * that no token appears in its output. ITEST_FILTER (a glob) runs only
+ * the tests it names.
  *
  * Covered: start-up (users/me and the WebSocket with the bearer token,
  * /healthz, a server down at first), slash commands (POST, GET, header
@@ -42,20 +42,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 #include <uv.h>
 
 #include "fake-mm.h"
-#include "lihui/clock.h"
-#include "lihui/http.h"
+#include "itest.h"
 #include "lihui/xmalloc.h"
 
 #define BOT_TOKEN      "itest-bot-token-s3cr3t-b0t"
@@ -66,29 +62,11 @@
 #define OTHER_BOT_ID   "otherbot00000000000000000b"
 #define OTHER_BOT_NAME "otherbot"
 
-/* Deadlines before scaling by LIHUI_SLOW, in milliseconds. */
-#define START_MS   10000
-#define WAIT_MS	   5000
-#define STOP_MS	   15000
-#define TICK_MS	   10
+/* How often wait_no_backlog() asks /healthz, in milliseconds. */
 #define POLL_MS	   50
-#define MAX_ENV	   512
-#define WAIT_DEPTH 4
-#define MAX_RUNS   4
-#define LOG_MAX	   (4 * 1024 * 1024)
-#define LISTENING  "listening for slash commands on 127.0.0.1:"
 #define CONNECTED  "websocket: connected"
 #define POSTS	   "/api/v4/posts"
 #define EPHEMERALS "/api/v4/posts/ephemeral"
-
-extern char **environ;
-
-/* The timers of one wait. */
-struct waiter {
-	uv_timer_t tick; /* wakes the loop to look at the log */
-	uv_timer_t deadline;
-	int expired;
-};
 
 /* A user lihui never hears of before a resync. */
 #define DAVE_ID "dave00000000000000000000du"
@@ -97,246 +75,54 @@ struct waiter {
 #define SECOND_CHANNEL_ID "sec00000000000000000000och"
 
 struct itest {
-	uv_loop_t loop;
-	struct clock clock;
+	struct itest_daemon d; /* lihui, the loop, the waits */
 	struct fake_mm *mm;
-	struct http_client *http;
-	int http_closed;
-	int slow; /* deadline factor */
-	char dir[64];
 	char *conf;
-
-	/* The daemon. */
-	uv_process_t proc;
-	int running;
-	int proc_open;
-	int64_t exit_status;
-	int term_signal;
-	int runs;
-	char *log; /* the current run's output */
-	int port;
 
 	/* Who sends the slash commands, and where (default alice in ops). */
 	const char *as_user_id, *as_user_name;
 	const char *in_channel_id, *in_channel_name;
-
-	struct waiter waiters[WAIT_DEPTH];
-	int depth; /* waiters in use */
 };
 
-/* One HTTP call to lihui (slash command or /healthz). */
-struct call {
-	int done;
-	long status;
-	char *body;
-	uint64_t start_ns;
-	uint64_t elapsed_ms;
+/* What lihui must never write in its output. */
+static const char *const secrets[] = {
+	BOT_TOKEN, TOKEN_REPORT, TOKEN_AGENDA, TOKEN_LIHUI, TOKEN_MEETING, NULL,
 };
 
-typedef int (*cond_fn)(struct itest *, const void *);
-
-/* Helpers: the directory, the log, waiting. */
-
-static void
-remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char *path;
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		path = xasprintf("%s/%s", dir, e->d_name);
-		unlink(path);
-		free(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-/* The whole of the current run's output (caller frees); "" if none. */
-static char *
-read_log(const struct itest *t)
-{
-	char *s = xmalloc(LOG_MAX + 1);
-	size_t n = 0;
-	ssize_t r;
-	int fd;
-
-	s[0] = '\0';
-	if (t->log == NULL || (fd = open(t->log, O_RDONLY)) < 0)
-		return s;
-	while (n < LOG_MAX && (r = read(fd, s + n, LOG_MAX - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	s[n] = '\0';
-	return s;
-}
-
-static size_t
-count_in(const char *s, const char *needle)
-{
-	size_t n = 0;
-
-	while ((s = strstr(s, needle)) != NULL) {
-		n++;
-		s += strlen(needle);
-	}
-	return n;
-}
-
-static size_t
-log_count(const struct itest *t, const char *needle)
-{
-	char *s = read_log(t);
-	size_t n = count_in(s, needle);
-
-	free(s);
-	return n;
-}
-
-static void
-dump_log(const struct itest *t)
-{
-	char *s = read_log(t);
-
-	fprintf(stderr, "--- lihui output (run %d, %s)\n%s--- end\n", t->runs,
-		t->log != NULL ? t->log : "none", s);
-	free(s);
-}
-
-/* Fail unless lihui's output holds needle. */
-static void
-expect_log(const struct itest *t, const char *needle)
-{
-	if (log_count(t, needle) == 0) {
-		dump_log(t);
-		fail_msg("lihui did not log '%s'", needle);
-	}
-}
-
-static void
-on_tick(uv_timer_t *h)
-{
-	(void)h; /* only wakes the loop up */
-}
-
-static void
-on_deadline(uv_timer_t *h)
-{
-	struct waiter *w = h->data;
-
-	w->expired = 1;
-}
-
-/*
- * Run the loop until cond holds or ms pass; 0 when it holds. Waits nest
- * (a condition may itself wait for an HTTP answer), each on its own
- * timers.
- */
-static int
-wait_ms(struct itest *t, cond_fn cond, const void *arg, uint64_t ms)
-{
-	struct waiter *w;
-	int ok;
-
-	if (t->depth == WAIT_DEPTH)
-		fail_msg("waits nested too deep");
-	w = &t->waiters[t->depth++];
-	w->expired = 0;
-	uv_timer_start(&w->tick, on_tick, TICK_MS, TICK_MS);
-	uv_timer_start(&w->deadline, on_deadline, ms, 0);
-	while (!(ok = cond(t, arg)) && !w->expired)
-		uv_run(&t->loop, UV_RUN_ONCE);
-	uv_timer_stop(&w->tick);
-	uv_timer_stop(&w->deadline);
-	t->depth--;
-	return ok ? 0 : -1;
-}
-
-/* Wait for cond, ms scaled by LIHUI_SLOW. */
-static int
-wait_for(struct itest *t, cond_fn cond, const void *arg, uint64_t ms)
-{
-	return wait_ms(t, cond, arg, ms * (uint64_t)t->slow);
-}
-
-/* Wait or fail the test, showing what lihui said. */
-#define WAIT(t, cond, arg, ms, what)                                           \
-	do {                                                                   \
-		if (wait_for((t), (cond), (arg), (ms)) != 0) {                 \
-			dump_log(t);                                           \
-			fail_msg("timed out waiting for %s", (what));          \
-		}                                                              \
-	} while (0)
+/* Conditions on the fake server (ctx: the struct itest). */
 
 static int
-cond_never(struct itest *t, const void *arg)
+cond_ws_up(void *ctx, const void *arg)
 {
-	(void)t;
+	struct itest *t = ctx;
+
 	(void)arg;
-	return 0;
-}
-
-/* Let the loop run for ms (unscaled): for checking that nothing happens. */
-static void
-settle(struct itest *t, uint64_t ms)
-{
-	wait_ms(t, cond_never, NULL, ms);
+	return fake_mm_ws_authenticated(t->mm) &&
+	       itest_log_count(&t->d, CONNECTED) > 0;
 }
 
 static int
-cond_log(struct itest *t, const void *needle)
+cond_ws_closed(void *ctx, const void *arg)
 {
-	return log_count(t, needle) > 0;
-}
+	struct itest *t = ctx;
 
-struct log_n {
-	const char *needle;
-	size_t n;
-};
-
-static int
-cond_log_n(struct itest *t, const void *arg)
-{
-	const struct log_n *l = arg;
-
-	return log_count(t, l->needle) >= l->n;
-}
-
-static int
-cond_exited(struct itest *t, const void *arg)
-{
-	(void)arg;
-	return !t->running;
-}
-
-static int
-cond_ws_up(struct itest *t, const void *arg)
-{
-	(void)arg;
-	return fake_mm_ws_authenticated(t->mm) && log_count(t, CONNECTED) > 0;
-}
-
-static int
-cond_ws_closed(struct itest *t, const void *arg)
-{
 	(void)arg;
 	return fake_mm_ws_open(t->mm) == 0;
 }
 
 static int
-cond_ephemerals(struct itest *t, const void *n)
+cond_ephemerals(void *ctx, const void *n)
 {
+	struct itest *t = ctx;
+
 	return fake_mm_ephemeral_count(t->mm) >= *(const size_t *)n;
 }
 
 static int
-cond_posts(struct itest *t, const void *n)
+cond_posts(void *ctx, const void *n)
 {
+	struct itest *t = ctx;
+
 	return fake_mm_post_count(t->mm) >= *(const size_t *)n;
 }
 
@@ -346,8 +132,9 @@ cond_posts(struct itest *t, const void *n)
  * Mattermost, where a repeated reaction changes nothing).
  */
 static int
-cond_reactions(struct itest *t, const void *n)
+cond_reactions(void *ctx, const void *n)
 {
+	struct itest *t = ctx;
 	size_t i, k, distinct = 0;
 
 	for (i = 0; i < fake_mm_reaction_count(t->mm); i++) {
@@ -362,8 +149,10 @@ cond_reactions(struct itest *t, const void *n)
 }
 
 static int
-cond_resumes(struct itest *t, const void *n)
+cond_resumes(void *ctx, const void *n)
 {
+	struct itest *t = ctx;
+
 	return fake_mm_ws_resumes(t->mm) >= *(const int *)n;
 }
 
@@ -394,8 +183,9 @@ count_answered(const struct itest *t, const struct answered *a)
 }
 
 static int
-cond_answered(struct itest *t, const void *arg)
+cond_answered(void *ctx, const void *arg)
 {
+	struct itest *t = ctx;
 	const struct answered *a = arg;
 
 	return count_answered(t, a) >= a->n;
@@ -420,8 +210,9 @@ struct with {
 };
 
 static int
-cond_ephemeral_with(struct itest *t, const void *arg)
+cond_ephemeral_with(void *ctx, const void *arg)
 {
+	struct itest *t = ctx;
 	const struct with *w = arg;
 
 	return ephemerals_with(t, w->needle) >= w->n;
@@ -429,213 +220,55 @@ cond_ephemeral_with(struct itest *t, const void *arg)
 
 /* Set-up and tear-down. */
 
-static void
-write_config(struct itest *t, const char *url)
-{
-	FILE *f;
-	int fd;
-
-	t->conf = xasprintf("%s/lihui.conf", t->dir);
-	fd = open(t->conf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	fprintf(f,
-		"[lihui]\n"
-		"adapter = mattermost\n"
-		"database = %s/lihui.db\n"
-		"[mattermost]\n"
-		"url = %s\n"
-		"listen = 127.0.0.1:0\n"
-		"command_token = report:%s,agenda:%s,lihui:%s,meeting:%s\n",
-		t->dir, url, TOKEN_REPORT, TOKEN_AGENDA, TOKEN_LIHUI,
-		TOKEN_MEETING);
-	assert_int_equal(fclose(f), 0);
-}
-
 static int
 setup(void **state)
 {
 	struct itest *t = xcalloc(1, sizeof *t);
-	const char *slow = getenv("LIHUI_SLOW");
 	char *cause = NULL, *url;
-	int i;
 
-	t->slow =
-	    slow != NULL && *slow != '\0' && strcmp(slow, "0") != 0 ? 5 : 1;
-	assert_int_equal(uv_loop_init(&t->loop), 0);
-	for (i = 0; i < WAIT_DEPTH; i++) {
-		uv_timer_init(&t->loop, &t->waiters[i].tick);
-		uv_timer_init(&t->loop, &t->waiters[i].deadline);
-		t->waiters[i].deadline.data = &t->waiters[i];
-	}
-	t->clock = clock_system();
-	t->http = http_client_new(&t->loop, &t->clock, &cause);
-	assert_non_null(t->http);
-	t->mm = fake_mm_new(&t->loop, BOT_TOKEN, &cause);
+	itest_init(&t->d, t, secrets);
+	t->mm = fake_mm_new(&t->d.loop, BOT_TOKEN, &cause);
 	if (t->mm == NULL)
 		fail_msg("cannot start the fake server: %s", cause);
 	fake_mm_add_user(t->mm, OTHER_BOT_ID, OTHER_BOT_NAME);
-	snprintf(t->dir, sizeof t->dir, "/tmp/lihui-itest-XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
 	url = fake_mm_url(t->mm, "");
-	write_config(t, url);
+	t->conf = itest_write_file(
+	    &t->d, "lihui.conf",
+	    "[lihui]\n"
+	    "adapter = mattermost\n"
+	    "database = %s/lihui.db\n"
+	    "[mattermost]\n"
+	    "url = %s\n"
+	    "listen = 127.0.0.1:0\n"
+	    "command_token = report:%s,agenda:%s,lihui:%s,meeting:%s\n",
+	    t->d.dir, url, TOKEN_REPORT, TOKEN_AGENDA, TOKEN_LIHUI,
+	    TOKEN_MEETING);
 	free(url);
 	*state = t;
 	return 0;
-}
-
-static void
-on_proc_closed(uv_handle_t *h)
-{
-	struct itest *t = h->data;
-
-	t->proc_open = 0;
-}
-
-static void
-on_http_closed(void *arg)
-{
-	struct itest *t = arg;
-
-	t->http_closed = 1;
 }
 
 static int
 teardown(void **state)
 {
 	struct itest *t = *state;
-	int i;
 
-	t->depth = 0; /* a failed test may have left a wait */
-	if (t->running) {
-		uv_process_kill(&t->proc, SIGKILL);
-		wait_for(t, cond_exited, NULL, STOP_MS);
-	}
-	if (t->proc_open)
-		uv_close((uv_handle_t *)&t->proc, on_proc_closed);
-	http_client_close(t->http, on_http_closed, t);
 	fake_mm_close(t->mm);
-	for (i = 0; i < WAIT_DEPTH; i++) {
-		uv_close((uv_handle_t *)&t->waiters[i].tick, NULL);
-		uv_close((uv_handle_t *)&t->waiters[i].deadline, NULL);
-	}
-	uv_run(&t->loop, UV_RUN_DEFAULT);
-	http_client_free(t->http);
-	assert_int_equal(uv_loop_close(&t->loop), 0);
-	remove_dir(t->dir);
+	itest_release(&t->d);
 	free(t->conf);
-	free(t->log);
 	free(t);
 	return 0;
-}
-
-/* The daemon. */
-
-static void
-on_exit_cb(uv_process_t *p, int64_t status, int signal)
-{
-	struct itest *t = p->data;
-
-	t->running = 0;
-	t->exit_status = status;
-	t->term_signal = signal;
-}
-
-/* The environment for lihui: ours without LIHUI_*, plus its settings. */
-static char **
-daemon_env(void)
-{
-	char **env = xcalloc(MAX_ENV + 4, sizeof *env);
-	size_t i, n = 0;
-
-	for (i = 0; environ[i] != NULL && n < MAX_ENV; i++)
-		if (strncmp(environ[i], "LIHUI_", 6) != 0)
-			env[n++] = xstrdup(environ[i]);
-	env[n++] = xstrdup("LIHUI_LOG=info");
-	env[n++] = xstrdup("LIHUI_MATTERMOST_TOKEN=" BOT_TOKEN);
-	env[n] = NULL;
-	return env;
-}
-
-static void
-env_free(char **env)
-{
-	size_t i;
-
-	for (i = 0; env[i] != NULL; i++)
-		free(env[i]);
-	free(env);
-}
-
-static int
-cond_listening(struct itest *t, const void *arg)
-{
-	(void)arg;
-	return !t->running || log_count(t, LISTENING) > 0;
 }
 
 /* Start lihui on the test's config and database; learn its port. */
 static void
 daemon_start(struct itest *t)
 {
-	const char *lihui = getenv("LIHUI");
-	uv_process_options_t o;
-	uv_stdio_container_t stdio[3];
-	char *args[4], *cmd, **env, *s, *p;
-	int fd, rc;
+	const char *const env[] = { "LIHUI_MATTERMOST_TOKEN=" BOT_TOKEN, NULL };
+	const char *const args[] = { "--config", t->conf, NULL };
 
-	assert_false(t->running);
-	if (t->proc_open) {
-		uv_close((uv_handle_t *)&t->proc, on_proc_closed);
-		while (t->proc_open)
-			uv_run(&t->loop, UV_RUN_ONCE);
-	}
-	assert_true(t->runs < MAX_RUNS);
-	t->runs++;
-	free(t->log);
-	t->log = xasprintf("%s/out-%d", t->dir, t->runs);
-	fd = open(t->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	assert_true(fd >= 0);
-	cmd = xasprintf("exec %s --config %s",
-			lihui != NULL && *lihui != '\0' ? lihui : "./lihui",
-			t->conf);
-	args[0] = (char *)"/bin/sh";
-	args[1] = (char *)"-c";
-	args[2] = cmd;
-	args[3] = NULL;
-	env = daemon_env();
-	memset(&o, 0, sizeof o);
-	o.file = "/bin/sh";
-	o.args = args;
-	o.env = env;
-	o.exit_cb = on_exit_cb;
-	stdio[0].flags = UV_IGNORE;
-	stdio[1].flags = UV_INHERIT_FD;
-	stdio[1].data.fd = fd;
-	stdio[2].flags = UV_INHERIT_FD;
-	stdio[2].data.fd = fd;
-	o.stdio = stdio;
-	o.stdio_count = 3;
-	t->proc.data = t;
-	rc = uv_spawn(&t->loop, &t->proc, &o);
-	close(fd);
-	env_free(env);
-	free(cmd);
-	if (rc != 0)
-		fail_msg("cannot start lihui: %s", uv_strerror(rc));
-	t->running = 1;
-	t->proc_open = 1;
-	if (wait_for(t, cond_listening, NULL, START_MS) != 0 || !t->running) {
-		dump_log(t);
-		fail_msg("lihui did not start listening");
-	}
-	s = read_log(t);
-	p = strstr(s, LISTENING);
-	assert_non_null(p);
-	t->port = (int)strtol(p + strlen(LISTENING), NULL, 10);
-	free(s);
-	assert_true(t->port > 0 && t->port < 65536);
+	itest_start(&t->d, env, args);
+	itest_wait_listening(&t->d);
 }
 
 /* Start lihui and wait until its WebSocket is up. */
@@ -643,165 +276,11 @@ static void
 daemon_start_connected(struct itest *t)
 {
 	daemon_start(t);
-	WAIT(t, cond_ws_up, NULL, START_MS, "the websocket to log in");
-}
-
-/* No secret in what lihui wrote. */
-static void
-check_no_secrets(const struct itest *t)
-{
-	static const char *const secrets[] = { BOT_TOKEN, TOKEN_REPORT,
-					       TOKEN_AGENDA, TOKEN_LIHUI,
-					       TOKEN_MEETING };
-	char *s = read_log(t);
-	size_t i;
-
-	for (i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
-		if (strstr(s, secrets[i]) != NULL) {
-			free(s);
-			dump_log(t);
-			fail_msg("lihui wrote a token (%zu) in its output", i);
-		}
-	}
-	free(s);
-}
-
-/* SIGTERM; lihui must exit with status 0. */
-static void
-daemon_stop(struct itest *t)
-{
-	assert_true(t->running);
-	assert_int_equal(uv_process_kill(&t->proc, SIGTERM), 0);
-	WAIT(t, cond_exited, NULL, STOP_MS, "lihui to exit after SIGTERM");
-	if (t->exit_status != 0 || t->term_signal != 0) {
-		dump_log(t);
-		fail_msg("lihui exited with status %lld, signal %d",
-			 (long long)t->exit_status, t->term_signal);
-	}
-	check_no_secrets(t);
-}
-
-/* SIGKILL: no chance to finish anything. */
-static void
-daemon_kill(struct itest *t)
-{
-	assert_true(t->running);
-	assert_int_equal(uv_process_kill(&t->proc, SIGKILL), 0);
-	WAIT(t, cond_exited, NULL, STOP_MS, "lihui to die of SIGKILL");
-	assert_int_equal(t->term_signal, SIGKILL);
-	check_no_secrets(t);
+	ITEST_WAIT(&t->d, cond_ws_up, NULL, ITEST_START_MS,
+		   "the websocket to log in");
 }
 
 /* HTTP calls to lihui. */
-
-static void
-on_call_done(void *arg, const struct http_response *resp)
-{
-	struct call *c = arg;
-
-	c->status = resp->status;
-	c->body = xstrdup(resp->status != 0	? resp->body
-			  : resp->error != NULL ? resp->error
-						: "?");
-	c->elapsed_ms = (uv_hrtime() - c->start_ns) / 1000000;
-	c->done = 1;
-}
-
-static void
-call_release(struct call *c)
-{
-	free(c->body);
-	memset(c, 0, sizeof *c);
-}
-
-static int
-cond_call(struct itest *t, const void *arg)
-{
-	const struct call *c = arg;
-
-	(void)t;
-	return c->done;
-}
-
-/* Start method path with body (a form, or NULL) and one extra header. */
-static void
-call_start_ex(struct itest *t, struct call *c, const char *method,
-	      const char *path, const char *body, const char *extra)
-{
-	const char *headers[4];
-	struct http_request req;
-	char *url = xasprintf("http://127.0.0.1:%d%s", t->port, path);
-	char *cause = NULL;
-	size_t n = 0;
-
-	headers[n++] = "Accept: application/json";
-	if (body != NULL)
-		headers[n++] =
-		    "Content-Type: application/x-www-form-urlencoded";
-	if (extra != NULL)
-		headers[n++] = extra;
-	headers[n] = NULL;
-	memset(c, 0, sizeof *c);
-	memset(&req, 0, sizeof req);
-	req.method = method;
-	req.url = url;
-	req.headers = headers;
-	req.body = body;
-	req.body_len = body != NULL ? strlen(body) : 0;
-	req.timeout_ms = 30000;
-	c->start_ns = uv_hrtime();
-	if (http_request_start(t->http, &req, on_call_done, c, &cause) != 0)
-		fail_msg("cannot start %s %s: %s", method, path, cause);
-	free(url);
-}
-
-static void
-call_start(struct itest *t, struct call *c, const char *method,
-	   const char *path, const char *body)
-{
-	call_start_ex(t, c, method, path, body, NULL);
-}
-
-static void
-call_wait(struct itest *t, struct call *c)
-{
-	WAIT(t, cond_call, c, WAIT_MS, "lihui to answer an HTTP request");
-}
-
-/* Append s to b form-encoded. */
-static void
-form_add(char **b, const char *key, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t len = strlen(*b), cap = len + strlen(key) + 3 * strlen(s) + 3;
-	char *out = xmalloc(cap), *p;
-	unsigned char ch;
-
-	memcpy(out, *b, len);
-	p = out + len;
-	if (len > 0)
-		*p++ = '&';
-	memcpy(p, key, strlen(key));
-	p += strlen(key);
-	*p++ = '=';
-	for (; *s != '\0'; s++) {
-		ch = (unsigned char)*s;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-		    ch == '.' || ch == '~') {
-			*p++ = (char)ch;
-		} else if (ch == ' ') {
-			*p++ = '+';
-		} else {
-			*p++ = '%';
-			*p++ = hex[ch >> 4];
-			*p++ = hex[ch & 15];
-		}
-	}
-	*p = '\0';
-	free(*b);
-	*b = out;
-}
 
 /*
  * The form of the slash command /trigger text by alice in ops, as
@@ -813,38 +292,39 @@ slash_form(const struct itest *t, const char *token, const char *trigger,
 {
 	char *body = xstrdup(""), *command = xasprintf("/%s", trigger);
 
-	form_add(&body, "channel_id",
-		 t->in_channel_id != NULL ? t->in_channel_id
-					  : FAKE_MM_CHANNEL_ID);
-	form_add(&body, "channel_name",
-		 t->in_channel_name != NULL ? t->in_channel_name
-					    : FAKE_MM_CHANNEL_NAME);
-	form_add(&body, "command", command);
-	form_add(&body, "response_url",
-		 "http://127.0.0.1:1/hooks/commands/"
-		 "xbrkb8p393gjpq5cawei7npije");
-	form_add(&body, "team_domain", FAKE_MM_TEAM_NAME);
-	form_add(&body, "team_id", FAKE_MM_TEAM_ID);
-	form_add(&body, "text", text);
+	itest_form_add(&body, "channel_id",
+		       t->in_channel_id != NULL ? t->in_channel_id
+						: FAKE_MM_CHANNEL_ID);
+	itest_form_add(&body, "channel_name",
+		       t->in_channel_name != NULL ? t->in_channel_name
+						  : FAKE_MM_CHANNEL_NAME);
+	itest_form_add(&body, "command", command);
+	itest_form_add(&body, "response_url",
+		       "http://127.0.0.1:1/hooks/commands/"
+		       "xbrkb8p393gjpq5cawei7npije");
+	itest_form_add(&body, "team_domain", FAKE_MM_TEAM_NAME);
+	itest_form_add(&body, "team_id", FAKE_MM_TEAM_ID);
+	itest_form_add(&body, "text", text);
 	if (token != NULL)
-		form_add(&body, "token", token);
-	form_add(&body, "trigger_id", "dHJpZ2dlcg");
-	form_add(&body, "user_id",
-		 t->as_user_id != NULL ? t->as_user_id : FAKE_MM_ALICE_ID);
-	form_add(&body, "user_name",
-		 t->as_user_name != NULL ? t->as_user_name : "alice");
+		itest_form_add(&body, "token", token);
+	itest_form_add(&body, "trigger_id", "dHJpZ2dlcg");
+	itest_form_add(&body, "user_id",
+		       t->as_user_id != NULL ? t->as_user_id
+					     : FAKE_MM_ALICE_ID);
+	itest_form_add(&body, "user_name",
+		       t->as_user_name != NULL ? t->as_user_name : "alice");
 	free(command);
 	return body;
 }
 
 /* Start the slash command /trigger text (a POST, like Mattermost's). */
 static void
-slash_start(struct itest *t, struct call *c, const char *token,
+slash_start(struct itest *t, struct itest_call *c, const char *token,
 	    const char *trigger, const char *text)
 {
 	char *body = slash_form(t, token, trigger, text);
 
-	call_start(t, c, "POST", "/command", body);
+	itest_call_start(&t->d, c, "POST", "/command", body, NULL);
 	free(body);
 }
 
@@ -852,33 +332,33 @@ slash_start(struct itest *t, struct call *c, const char *token,
 static void
 slash(struct itest *t, const char *token, const char *trigger, const char *text)
 {
-	struct call c;
+	struct itest_call c;
 
 	slash_start(t, &c, token, trigger, text);
-	call_wait(t, &c);
+	itest_call_wait(&t->d, &c);
 	if (c.status != 200) {
-		dump_log(t);
+		itest_dump_log(&t->d);
 		fail_msg("/%s %s answered %ld: %s", trigger, text, c.status,
 			 c.body);
 	}
 	assert_string_equal(c.body, "{}");
-	call_release(&c);
+	itest_call_release(&c);
 }
 
 /* GET /healthz: the status; *backlog from the body. */
 static long
 healthz(struct itest *t, int *connected, long long *backlog)
 {
-	struct call c;
+	struct itest_call c;
 	struct json_object *o, *v;
 	long status;
 
-	call_start(t, &c, "GET", "/healthz", NULL);
-	call_wait(t, &c);
+	itest_call_start(&t->d, &c, "GET", "/healthz", NULL, NULL);
+	itest_call_wait(&t->d, &c);
 	status = c.status;
 	o = json_tokener_parse(c.body);
 	if (o == NULL || !json_object_object_get_ex(o, "websocket", &v)) {
-		dump_log(t);
+		itest_dump_log(&t->d);
 		fail_msg("/healthz answered %ld: %s", c.status, c.body);
 	}
 	*connected = strcmp(json_object_get_string(v), "connected") == 0;
@@ -886,7 +366,7 @@ healthz(struct itest *t, int *connected, long long *backlog)
 		fail_msg("/healthz answered %ld: %s", c.status, c.body);
 	*backlog = json_object_get_int64(v);
 	json_object_put(o);
-	call_release(&c);
+	itest_call_release(&c);
 	return status;
 }
 
@@ -897,7 +377,7 @@ healthz(struct itest *t, int *connected, long long *backlog)
 static void
 wait_no_backlog_ms(struct itest *t, uint64_t ms)
 {
-	uint64_t deadline = uv_now(&t->loop) + ms * (uint64_t)t->slow;
+	uint64_t deadline = uv_now(&t->d.loop) + ms * (uint64_t)t->d.slow;
 	long long backlog = -1;
 	long status = 0;
 	int connected;
@@ -906,11 +386,11 @@ wait_no_backlog_ms(struct itest *t, uint64_t ms)
 		status = healthz(t, &connected, &backlog);
 		if (status == 200 && backlog == 0)
 			return;
-		if (uv_now(&t->loop) >= deadline)
+		if (uv_now(&t->d.loop) >= deadline)
 			break;
-		settle(t, POLL_MS);
+		itest_settle(&t->d, POLL_MS);
 	}
-	dump_log(t);
+	itest_dump_log(&t->d);
 	fail_msg("timed out waiting for the outbox to drain (/healthz %ld, "
 		 "backlog %lld)",
 		 status, backlog);
@@ -919,7 +399,7 @@ wait_no_backlog_ms(struct itest *t, uint64_t ms)
 static void
 wait_no_backlog(struct itest *t)
 {
-	wait_no_backlog_ms(t, WAIT_MS);
+	wait_no_backlog_ms(t, ITEST_WAIT_MS);
 }
 
 /* The outbox backlog /healthz reports. */
@@ -983,8 +463,9 @@ agenda_post(struct itest *t, const char *topic)
 /* The tests. */
 
 static int
-cond_healthy(struct itest *t, const void *arg)
+cond_healthy(void *ctx, const void *arg)
 {
+	struct itest *t = ctx;
 	long long backlog;
 	int connected;
 
@@ -1018,12 +499,12 @@ test_startup(void **state)
 	assert_int_equal(fake_mm_ws_connections(t->mm), 1);
 	assert_int_equal(fake_mm_ws_resumes(t->mm), 0);
 	assert_non_null(fake_mm_ws_connection_id(t->mm));
-	expect_log(t, "connected to http://127.0.0.1:");
+	itest_expect_log(&t->d, "connected to http://127.0.0.1:");
 	assert_int_equal(healthz(t, &connected, &backlog), 200);
 	assert_true(connected);
 	assert_int_equal(backlog, 0);
 	free(want);
-	daemon_stop(t);
+	itest_stop(&t->d);
 	/* Nothing was posted by merely starting. */
 	assert_int_equal(fake_mm_post_count(t->mm), 0);
 	assert_int_equal(fake_mm_ephemeral_count(t->mm), 0);
@@ -1043,15 +524,19 @@ test_startup_server_down(void **state)
 
 	fake_mm_fail(t->mm, "GET", "/api/v4/users/me", FAKE_MM_ALWAYS, 503, -1);
 	daemon_start(t);
-	WAIT(t, cond_answered, &failed, 2 * WAIT_MS, "two users/me attempts");
-	expect_log(t, "asking the server who the bot is again in 1 s");
+	ITEST_WAIT(&t->d, cond_answered, &failed, 2 * ITEST_WAIT_MS,
+		   "two users/me attempts");
+	itest_expect_log(&t->d,
+			 "asking the server who the bot is again in 1 s");
 	assert_int_equal(healthz(t, &connected, &backlog), 503);
 	assert_false(connected);
 	assert_int_equal(fake_mm_count(t->mm, "GET", "/api/v4/websocket"), 0);
 	fake_mm_unscript(t->mm);
-	WAIT(t, cond_ws_up, NULL, 2 * WAIT_MS, "the websocket after all");
-	WAIT(t, cond_healthy, NULL, WAIT_MS, "/healthz to say connected");
-	daemon_stop(t);
+	ITEST_WAIT(&t->d, cond_ws_up, NULL, 2 * ITEST_WAIT_MS,
+		   "the websocket after all");
+	ITEST_WAIT(&t->d, cond_healthy, NULL, ITEST_WAIT_MS,
+		   "/healthz to say connected");
+	itest_stop(&t->d);
 }
 
 /* A slash command and its ephemeral answer; bad tokens get 401. */
@@ -1063,13 +548,17 @@ test_slash_command(void **state)
 	const struct fake_mm_request *r;
 	struct with w = { "shipped the flux capacitor", 1 };
 	struct with marker = { "marker-after-bad-tokens", 1 };
-	struct call c;
+	const char *const token_header[] = {
+		"Authorization: Token " TOKEN_REPORT, NULL
+	};
+	struct itest_call c;
 	size_t before;
 	char *form, *path;
 
 	daemon_start_connected(t);
 	slash(t, TOKEN_REPORT, "report", "done shipped the flux capacitor");
-	WAIT(t, cond_ephemeral_with, &w, WAIT_MS, "the ephemeral answer");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &w, ITEST_WAIT_MS,
+		   "the ephemeral answer");
 	e = fake_mm_ephemeral_at(t->mm, 0);
 	assert_string_equal(e->user_id, FAKE_MM_ALICE_ID);
 	assert_string_equal(e->channel_id, FAKE_MM_CHANNEL_ID);
@@ -1080,60 +569,65 @@ test_slash_command(void **state)
 	/* The report holds it. */
 	w.n = 2;
 	slash(t, TOKEN_REPORT, "report", "show");
-	WAIT(t, cond_ephemeral_with, &w, WAIT_MS, "/report show");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &w, ITEST_WAIT_MS,
+		   "/report show");
 
 	/* A GET with the form in the query; the token in the header. */
 	w.needle = "get-method-item";
 	w.n = 1;
 	form = slash_form(t, TOKEN_REPORT, "report", "done get-method-item");
 	path = xasprintf("/command?%s", form);
-	call_start(t, &c, "GET", path, NULL);
-	call_wait(t, &c);
+	itest_call_start(&t->d, &c, "GET", path, NULL, NULL);
+	itest_call_wait(&t->d, &c);
 	assert_int_equal(c.status, 200);
-	call_release(&c);
+	itest_call_release(&c);
 	free(path);
 	free(form);
-	WAIT(t, cond_ephemeral_with, &w, WAIT_MS, "the answer to a GET");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &w, ITEST_WAIT_MS,
+		   "the answer to a GET");
 	w.needle = "header-token-item";
 	form = slash_form(t, NULL, "report", "done header-token-item");
-	call_start_ex(t, &c, "POST", "/command", form,
-		      "Authorization: Token " TOKEN_REPORT);
-	call_wait(t, &c);
+	itest_call_start(&t->d, &c, "POST", "/command", form, token_header);
+	itest_call_wait(&t->d, &c);
 	assert_int_equal(c.status, 200);
-	call_release(&c);
+	itest_call_release(&c);
 	free(form);
-	WAIT(t, cond_ephemeral_with, &w, WAIT_MS,
-	     "the answer to a header token");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &w, ITEST_WAIT_MS,
+		   "the answer to a header token");
 	/* /lihui with its own token reaches the same commands. */
 	w.needle = "lihui-trigger-item";
 	slash(t, TOKEN_LIHUI, "lihui", "report done lihui-trigger-item");
-	WAIT(t, cond_ephemeral_with, &w, WAIT_MS, "the answer to /lihui");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &w, ITEST_WAIT_MS,
+		   "the answer to /lihui");
 
 	/* Wrong token, another command's token, no token: 401, no effect. */
 	before = fake_mm_ephemeral_count(t->mm);
 	slash_start(t, &c, "wrongtoken0000000000000000", "report",
 		    "done not-to-be-recorded");
-	call_wait(t, &c);
+	itest_call_wait(&t->d, &c);
 	assert_int_equal(c.status, 401);
-	call_release(&c);
+	itest_call_release(&c);
 	slash_start(t, &c, TOKEN_AGENDA, "report", "done not-to-be-recorded");
-	call_wait(t, &c);
+	itest_call_wait(&t->d, &c);
 	assert_int_equal(c.status, 401);
-	call_release(&c);
+	itest_call_release(&c);
 	slash_start(t, &c, NULL, "report", "done not-to-be-recorded");
-	call_wait(t, &c);
+	itest_call_wait(&t->d, &c);
 	assert_int_equal(c.status, 401);
-	call_release(&c);
+	itest_call_release(&c);
 	/* A good command afterwards: its answer comes, and only it. */
 	slash(t, TOKEN_REPORT, "report", "plan marker-after-bad-tokens");
-	WAIT(t, cond_ephemeral_with, &marker, WAIT_MS, "the marker's answer");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &marker, ITEST_WAIT_MS,
+		   "the marker's answer");
 	wait_no_backlog(t);
 	assert_int_equal(fake_mm_ephemeral_count(t->mm), before + 1);
 	assert_int_equal(ephemerals_with(t, "not-to-be-recorded"), 0);
 	assert_int_equal(fake_mm_post_count(t->mm), 0);
-	assert_int_equal(log_count(t, "with a wrong token refused"), 2);
-	assert_int_equal(log_count(t, "with a missing token refused"), 1);
-	daemon_stop(t);
+	assert_int_equal(itest_log_count(&t->d, "with a wrong token refused"),
+			 2);
+	assert_int_equal(itest_log_count(&t->d, "with a missing token refused"),
+			 1);
+	itest_stop(&t->d);
 }
 
 /* Direct messages and mentions over the WebSocket; own and bot posts. */
@@ -1154,7 +648,8 @@ test_websocket_messages(void **state)
 	fake_mm_ws_push_posted(t->mm, dmid, FAKE_MM_ALICE_ID, "report show",
 			       "D");
 	n = 1;
-	WAIT(t, cond_ephemerals, &n, WAIT_MS, "the answer to a DM");
+	ITEST_WAIT(&t->d, cond_ephemerals, &n, ITEST_WAIT_MS,
+		   "the answer to a DM");
 	e = fake_mm_ephemeral_at(t->mm, 0);
 	assert_string_equal(e->user_id, FAKE_MM_ALICE_ID);
 	assert_string_equal(e->channel_id, dmid);
@@ -1162,8 +657,8 @@ test_websocket_messages(void **state)
 	/* A channel message naming @lihui is a command. */
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done mention-topic-two", "O");
-	WAIT(t, cond_ephemeral_with, &mention, WAIT_MS,
-	     "the answer to a mention");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &mention, ITEST_WAIT_MS,
+		   "the answer to a mention");
 	e = fake_mm_ephemeral_at(t->mm, fake_mm_ephemeral_count(t->mm) - 1);
 	assert_string_equal(e->user_id, FAKE_MM_ALICE_ID);
 	assert_string_equal(e->channel_id, FAKE_MM_CHANNEL_ID);
@@ -1178,9 +673,10 @@ test_websocket_messages(void **state)
 	fake_mm_ws_echo_posts(t->mm, 1);
 	agenda_post(t, "echo-topic @lihui");
 	posts = 1;
-	WAIT(t, cond_posts, &posts, WAIT_MS, "the agenda post");
+	ITEST_WAIT(&t->d, cond_posts, &posts, ITEST_WAIT_MS, "the agenda post");
 	n += 2; /* "added" and "posted" */
-	WAIT(t, cond_ephemerals, &n, WAIT_MS, "the agenda answers");
+	ITEST_WAIT(&t->d, cond_ephemerals, &n, ITEST_WAIT_MS,
+		   "the agenda answers");
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_BOT_ID,
 			       "@lihui report done own-post-echo", "O");
 	push_bot_post(t, FAKE_MM_CHANNEL_ID, OTHER_BOT_ID,
@@ -1192,7 +688,8 @@ test_websocket_messages(void **state)
 	 * before it were looked at. */
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done marker-topic-three", "O");
-	WAIT(t, cond_ephemeral_with, &marker, WAIT_MS, "the marker's answer");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &marker, ITEST_WAIT_MS,
+		   "the marker's answer");
 	wait_no_backlog(t);
 	assert_int_equal(fake_mm_ephemeral_count(t->mm), n + 1);
 	assert_int_equal(ephemerals_with(t, "own-post-echo"), 0);
@@ -1202,7 +699,7 @@ test_websocket_messages(void **state)
 	assert_non_null(
 	    strstr(fake_mm_post_at(t->mm, 0)->message, "echo-topic"));
 	assert_non_null(strstr(fake_mm_post_at(t->mm, 0)->message, "@lihui"));
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /* The server drops the WebSocket: lihui resumes, nothing lost or doubled. */
@@ -1215,7 +712,6 @@ test_websocket_resume(void **state)
 	struct with away1 = { "resume-away-one", 1 };
 	struct with away2 = { "resume-away-two", 1 };
 	struct with after = { "resume-after", 1 };
-	struct log_n disc = { "websocket: disconnected", 1 };
 	long long backlog;
 	int connected, one = 1;
 	char *id, *want;
@@ -1226,13 +722,15 @@ test_websocket_resume(void **state)
 	/* One event handled before the drop: seq 1 after hello's 0. */
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done resume-before", "O");
-	WAIT(t, cond_ephemeral_with, &first, WAIT_MS, "the first answer");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &first, ITEST_WAIT_MS,
+		   "the first answer");
 
 	/* Refuse reconnections for a while, so /healthz sees it down. */
-	fake_mm_ws_refuse_for(t->mm, t->slow > 1 ? 6500 : 2500);
+	fake_mm_ws_refuse_for(t->mm, t->d.slow > 1 ? 6500 : 2500);
 	fake_mm_ws_drop(t->mm);
-	WAIT(t, cond_ws_closed, NULL, WAIT_MS, "the drop");
-	WAIT(t, cond_log_n, &disc, WAIT_MS, "lihui to see the drop");
+	ITEST_WAIT(&t->d, cond_ws_closed, NULL, ITEST_WAIT_MS, "the drop");
+	ITEST_WAIT_LOG(&t->d, "websocket: disconnected", 1, ITEST_WAIT_MS,
+		       "lihui to see the drop");
 	assert_int_equal(healthz(t, &connected, &backlog), 503);
 	assert_false(connected);
 
@@ -1241,9 +739,12 @@ test_websocket_resume(void **state)
 			       "@lihui report done resume-away-one", "O");
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done resume-away-two", "O");
-	WAIT(t, cond_resumes, &one, 3 * WAIT_MS, "lihui to resume");
-	WAIT(t, cond_ephemeral_with, &away1, WAIT_MS, "the first missed one");
-	WAIT(t, cond_ephemeral_with, &away2, WAIT_MS, "the second missed one");
+	ITEST_WAIT(&t->d, cond_resumes, &one, 3 * ITEST_WAIT_MS,
+		   "lihui to resume");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &away1, ITEST_WAIT_MS,
+		   "the first missed one");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &away2, ITEST_WAIT_MS,
+		   "the second missed one");
 	r = fake_mm_last(t->mm, "GET", "/api/v4/websocket");
 	assert_non_null(r);
 	want = xasprintf("connection_id=%s&sequence_number=2", id);
@@ -1251,12 +752,13 @@ test_websocket_resume(void **state)
 		fail_msg("resumed with '%s', want '%s'", r->target, want);
 	free(want);
 	/* (lihui logs the seq after the first replayed event: 3.) */
-	expect_log(t, "websocket: session resumed at event ");
+	itest_expect_log(&t->d, "websocket: session resumed at event ");
 
 	/* A marker after the resume: everything before it was seen once. */
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done resume-after", "O");
-	WAIT(t, cond_ephemeral_with, &after, WAIT_MS, "the marker's answer");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &after, ITEST_WAIT_MS,
+		   "the marker's answer");
 	wait_no_backlog(t);
 	n = fake_mm_ephemeral_count(t->mm);
 	assert_int_equal(n, 4);
@@ -1266,11 +768,11 @@ test_websocket_resume(void **state)
 	assert_int_equal(ephemerals_with(t, "resume-after"), 1);
 	assert_int_equal(fake_mm_ws_resumes(t->mm), 1);
 	assert_string_equal(fake_mm_ws_connection_id(t->mm), id);
-	assert_int_equal(log_count(t, "started a new session"), 0);
+	assert_int_equal(itest_log_count(&t->d, "started a new session"), 0);
 	assert_int_equal(healthz(t, &connected, &backlog), 200);
 	assert_true(connected);
 	free(id);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /*
@@ -1287,16 +789,19 @@ test_websocket_resume_quiet(void **state)
 
 	daemon_start_connected(t);
 	fake_mm_ws_drop(t->mm);
-	WAIT(t, cond_resumes, &one, 3 * WAIT_MS, "lihui to resume");
-	WAIT(t, cond_ws_up, NULL, WAIT_MS, "the resumed connection");
-	WAIT(t, cond_healthy, NULL, WAIT_MS,
-	     "/healthz to say connected after a quiet resume");
+	ITEST_WAIT(&t->d, cond_resumes, &one, 3 * ITEST_WAIT_MS,
+		   "lihui to resume");
+	ITEST_WAIT(&t->d, cond_ws_up, NULL, ITEST_WAIT_MS,
+		   "the resumed connection");
+	ITEST_WAIT(&t->d, cond_healthy, NULL, ITEST_WAIT_MS,
+		   "/healthz to say connected after a quiet resume");
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done quiet-after", "O");
-	WAIT(t, cond_ephemeral_with, &after, WAIT_MS, "an answer");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &after, ITEST_WAIT_MS,
+		   "an answer");
 	wait_no_backlog(t);
 	assert_int_equal(fake_mm_ws_connections(t->mm), 2);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /*
@@ -1317,7 +822,8 @@ test_websocket_gap(void **state)
 	id = xstrdup(fake_mm_ws_connection_id(t->mm));
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done gap-before", "O");
-	WAIT(t, cond_ephemeral_with, &before, WAIT_MS, "the first answer");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &before, ITEST_WAIT_MS,
+		   "the first answer");
 	/* seq 1 was handled; an event claiming seq 7 means 2..6 are lost. */
 	data = fake_mm_posted_data(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 				   "@lihui report done gap-raw", "O");
@@ -1329,9 +835,10 @@ test_websocket_gap(void **state)
 	fake_mm_ws_send_raw(t->mm, raw);
 	free(raw);
 	free(data);
-	WAIT(t, cond_log, "arrived where 2 was expected", WAIT_MS,
-	     "lihui to see the gap");
-	WAIT(t, cond_resumes, &one, 3 * WAIT_MS, "lihui to resume");
+	ITEST_WAIT_LOG(&t->d, "arrived where 2 was expected", 1, ITEST_WAIT_MS,
+		       "lihui to see the gap");
+	ITEST_WAIT(&t->d, cond_resumes, &one, 3 * ITEST_WAIT_MS,
+		   "lihui to resume");
 	r = fake_mm_last(t->mm, "GET", "/api/v4/websocket");
 	want = xasprintf("connection_id=%s&sequence_number=2", id);
 	if (strstr(r->target, want) == NULL)
@@ -1339,13 +846,14 @@ test_websocket_gap(void **state)
 	free(want);
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done gap-after", "O");
-	WAIT(t, cond_ephemeral_with, &after, WAIT_MS, "an answer after it");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &after, ITEST_WAIT_MS,
+		   "an answer after it");
 	wait_no_backlog(t);
 	assert_int_equal(ephemerals_with(t, "gap-before"), 1);
 	assert_int_equal(ephemerals_with(t, "gap-after"), 1);
-	assert_int_equal(log_count(t, "started a new session"), 0);
+	assert_int_equal(itest_log_count(&t->d, "started a new session"), 0);
 	free(id);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /* A server restart: a new connection id; lihui says so and goes on. */
@@ -1361,12 +869,13 @@ test_websocket_restart(void **state)
 	id = xstrdup(fake_mm_ws_connection_id(t->mm));
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done restart-before", "O");
-	WAIT(t, cond_ephemeral_with, &before, WAIT_MS, "the first answer");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &before, ITEST_WAIT_MS,
+		   "the first answer");
 
 	fake_mm_ws_restart(t->mm);
-	WAIT(t, cond_log, "websocket: the server started a new session",
-	     3 * WAIT_MS, "lihui to report the lost session");
-	WAIT(t, cond_ws_up, NULL, WAIT_MS, "the new session");
+	ITEST_WAIT_LOG(&t->d, "websocket: the server started a new session", 1,
+		       3 * ITEST_WAIT_MS, "lihui to report the lost session");
+	ITEST_WAIT(&t->d, cond_ws_up, NULL, ITEST_WAIT_MS, "the new session");
 	assert_int_equal(fake_mm_ws_connections(t->mm), 2);
 	assert_int_equal(fake_mm_ws_resumes(t->mm), 0);
 	assert_non_null(fake_mm_ws_connection_id(t->mm));
@@ -1378,13 +887,13 @@ test_websocket_restart(void **state)
 
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done restart-after", "O");
-	WAIT(t, cond_ephemeral_with, &after, WAIT_MS,
-	     "an answer in the new session");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &after, ITEST_WAIT_MS,
+		   "an answer in the new session");
 	wait_no_backlog(t);
 	assert_int_equal(fake_mm_ephemeral_count(t->mm), 2);
-	assert_int_equal(log_count(t, "started a new session"), 1);
+	assert_int_equal(itest_log_count(&t->d, "started a new session"), 1);
 	free(id);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /*
@@ -1411,17 +920,18 @@ resync_dave(struct itest *t, char dm[27])
 	 * post was seen. */
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "@lihui report done resync-marker", "O");
-	WAIT(t, cond_ephemeral_with, &marker, WAIT_MS, "the marker's answer");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &marker, ITEST_WAIT_MS,
+		   "the marker's answer");
 
-	fake_mm_ws_refuse_for(t->mm, t->slow > 1 ? 2500 : 800);
+	fake_mm_ws_refuse_for(t->mm, t->d.slow > 1 ? 2500 : 800);
 	fake_mm_ws_restart(t->mm);
 	/* No session now: only the server keeps the posts. */
 	fake_mm_ws_push_posted(t->mm, dm, DAVE_ID, "report done resync-dm",
 			       "D");
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, DAVE_ID,
 			       "@lihui report done resync-dave-item", "O");
-	WAIT(t, cond_log, "websocket: the server started a new session",
-	     3 * WAIT_MS, "lihui to report the lost session");
+	ITEST_WAIT_LOG(&t->d, "websocket: the server started a new session", 1,
+		       3 * ITEST_WAIT_MS, "lihui to report the lost session");
 }
 
 /*
@@ -1445,10 +955,10 @@ test_resync_unknown_user(void **state)
 	size_t i, n_dm = 0;
 
 	resync_dave(t, dm);
-	WAIT(t, cond_ephemeral_with, &item, 2 * WAIT_MS,
-	     "the answer to the resynced mention");
-	WAIT(t, cond_ephemeral_with, &dm_answer, 2 * WAIT_MS,
-	     "the answer to the resynced DM");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &item, 2 * ITEST_WAIT_MS,
+		   "the answer to the resynced mention");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &dm_answer, 2 * ITEST_WAIT_MS,
+		   "the answer to the resynced DM");
 	for (i = 0; i < fake_mm_ephemeral_count(t->mm); i++) {
 		e = fake_mm_ephemeral_at(t->mm, i);
 		if (strstr(e->message, "resync-dave-item") != NULL)
@@ -1461,10 +971,11 @@ test_resync_unknown_user(void **state)
 	}
 	assert_int_equal(n_dm, 1);
 	/* The command was taken as dave's. */
-	expect_log(t, "/report done by dave -> ok");
-	assert_int_equal(log_count(t, "by " DAVE_ID), 0);
+	itest_expect_log(&t->d, "/report done by dave -> ok");
+	assert_int_equal(itest_log_count(&t->d, "by " DAVE_ID), 0);
 	/* One batch for the users, one channel lookup, nothing else. */
-	WAIT(t, cond_answered, &ids, WAIT_MS, "the users lookup");
+	ITEST_WAIT(&t->d, cond_answered, &ids, ITEST_WAIT_MS,
+		   "the users lookup");
 	assert_int_equal(fake_mm_count(t->mm, "POST", "/api/v4/users/ids"), 1);
 	r = fake_mm_last(t->mm, "POST", "/api/v4/users/ids");
 	assert_string_equal(r->body, "[\"" DAVE_ID "\"]");
@@ -1473,16 +984,16 @@ test_resync_unknown_user(void **state)
 	free(path);
 	assert_int_equal(fake_mm_count(t->mm, "GET", "/api/v4/users/*"), 1);
 	want = xasprintf("resync of channel %s: 1 missed posts handled", dm);
-	expect_log(t, want);
+	itest_expect_log(&t->d, want);
 	free(want);
-	expect_log(t, "resync of channel " FAKE_MM_CHANNEL_ID
-		      ": 1 missed posts handled");
+	itest_expect_log(&t->d, "resync of channel " FAKE_MM_CHANNEL_ID
+				": 1 missed posts handled");
 	wait_no_backlog(t);
 	/* Each handled once. */
 	assert_int_equal(ephemerals_with(t, "resync-dave-item"), 1);
 	assert_int_equal(ephemerals_with(t, "resync-marker"), 1);
 	assert_int_equal(ephemerals_with(t, "not in a direct message"), 1);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /* The users lookup fails: the posts go through, dave's id as his name. */
@@ -1497,16 +1008,17 @@ test_resync_lookup_fails(void **state)
 	fake_mm_fail(t->mm, "POST", "/api/v4/users/ids", FAKE_MM_ALWAYS, 500,
 		     -1);
 	resync_dave(t, dm);
-	WAIT(t, cond_ephemeral_with, &item, 2 * WAIT_MS,
-	     "the answer to the resynced mention");
-	expect_log(t, "1 users not looked up (POST /api/v4/users/ids "
-		      "answered 500); their ids stand for their names");
-	expect_log(t, "/report done by " DAVE_ID " -> ok");
-	WAIT(t, cond_ephemeral_with, &dm_answer, 2 * WAIT_MS,
-	     "the answer to the resynced DM");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &item, 2 * ITEST_WAIT_MS,
+		   "the answer to the resynced mention");
+	itest_expect_log(&t->d,
+			 "1 users not looked up (POST /api/v4/users/ids "
+			 "answered 500); their ids stand for their names");
+	itest_expect_log(&t->d, "/report done by " DAVE_ID " -> ok");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &dm_answer, 2 * ITEST_WAIT_MS,
+		   "the answer to the resynced DM");
 	wait_no_backlog(t);
 	assert_int_equal(ephemerals_with(t, "resync-dave-item"), 1);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /* Without the permission for ephemeral posts the answer goes as a DM. */
@@ -1523,7 +1035,8 @@ test_ephemeral_forbidden(void **state)
 	daemon_start_connected(t);
 	fake_mm_fail(t->mm, "POST", EPHEMERALS, FAKE_MM_ALWAYS, 403, -1);
 	slash(t, TOKEN_REPORT, "report", "done forbidden-ephemeral-item");
-	WAIT(t, cond_posts, &one, WAIT_MS, "the answer as a direct message");
+	ITEST_WAIT(&t->d, cond_posts, &one, ITEST_WAIT_MS,
+		   "the answer as a direct message");
 	wait_no_backlog(t);
 	assert_int_equal(count_answered(t, &forbidden), 1);
 	assert_int_equal(fake_mm_ephemeral_count(t->mm), 0);
@@ -1539,7 +1052,7 @@ test_ephemeral_forbidden(void **state)
 				 "lihui-" FAKE_MM_BOT_ID "-",
 				 strlen("lihui-" FAKE_MM_BOT_ID "-")),
 			 0);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /* When the ephemeral count first reached n, on the loop's clock. */
@@ -1549,16 +1062,17 @@ struct arrival {
 };
 
 static int
-cond_arrivals(struct itest *t, const void *arg)
+cond_arrivals(void *ctx, const void *arg)
 {
+	struct itest *t = ctx;
 	struct arrival *a = (struct arrival *)arg;
 	size_t have = fake_mm_ephemeral_count(t->mm);
 
-	uv_update_time(&t->loop);
+	uv_update_time(&t->d.loop);
 	if (have >= a->n && a->at[0] == 0)
-		a->at[0] = uv_now(&t->loop);
+		a->at[0] = uv_now(&t->d.loop);
 	if (have >= a->n + 1 && a->at[1] == 0)
-		a->at[1] = uv_now(&t->loop);
+		a->at[1] = uv_now(&t->d.loop);
 	return a->at[1] != 0;
 }
 
@@ -1587,14 +1101,16 @@ test_split_in_order(void **state)
 		free(text);
 	}
 	free(item);
-	WAIT(t, cond_ephemerals, &n, WAIT_MS, "the five answers");
+	ITEST_WAIT(&t->d, cond_ephemerals, &n, ITEST_WAIT_MS,
+		   "the five answers");
 	wait_no_backlog(t);
 	/* The first piece of /report show is answered 1.5 s late. */
 	fake_mm_slow(t->mm, "POST", EPHEMERALS, 1, 1500);
 	slash(t, TOKEN_REPORT, "report", "show");
 	memset(&a, 0, sizeof a);
 	a.n = 6;
-	WAIT(t, cond_arrivals, &a, 2 * WAIT_MS, "both pieces of the report");
+	ITEST_WAIT(&t->d, cond_arrivals, &a, 2 * ITEST_WAIT_MS,
+		   "both pieces of the report");
 	wait_no_backlog(t);
 	assert_int_equal(fake_mm_ephemeral_count(t->mm), 7);
 	e1 = fake_mm_ephemeral_at(t->mm, 5);
@@ -1607,15 +1123,7 @@ test_split_in_order(void **state)
 		fail_msg("the second piece was sent %llu ms after the first, "
 			 "before the first was answered (1.5 s)",
 			 (unsigned long long)(a.at[1] - a.at[0]));
-	daemon_stop(t);
-}
-
-/* Milliseconds on the loop's clock. */
-static uint64_t
-now_ms(struct itest *t)
-{
-	uv_update_time(&t->loop);
-	return uv_now(&t->loop);
+	itest_stop(&t->d);
 }
 
 /* 429 with Retry-After: the post goes out after the wait, once. */
@@ -1631,10 +1139,11 @@ test_rate_limited(void **state)
 	daemon_start_connected(t);
 	fake_mm_fail(t->mm, "POST", POSTS, 1, 429, 3);
 	agenda_post(t, "rate-limited-topic");
-	WAIT(t, cond_answered, &limited, WAIT_MS, "the 429");
-	t429 = now_ms(t);
-	WAIT(t, cond_answered, &created, 3 * WAIT_MS, "the post after 429");
-	t201 = now_ms(t);
+	ITEST_WAIT(&t->d, cond_answered, &limited, ITEST_WAIT_MS, "the 429");
+	t429 = itest_now_ms(&t->d);
+	ITEST_WAIT(&t->d, cond_answered, &created, 3 * ITEST_WAIT_MS,
+		   "the post after 429");
+	t201 = itest_now_ms(&t->d);
 	/* Retry-After 3 s, counted in whole seconds by the store. */
 	if (t201 - t429 < 2000)
 		fail_msg("retried %llu ms after a 429 with Retry-After: 3",
@@ -1649,8 +1158,8 @@ test_rate_limited(void **state)
 				 "lihui-" FAKE_MM_BOT_ID "-",
 				 strlen("lihui-" FAKE_MM_BOT_ID "-")),
 			 0);
-	expect_log(t, "answered 429); attempt 1, next in 3 s");
-	daemon_stop(t);
+	itest_expect_log(&t->d, "answered 429); attempt 1, next in 3 s");
+	itest_stop(&t->d);
 }
 
 /* 500s: retried with growing waits, delivered once. */
@@ -1664,22 +1173,24 @@ test_server_errors(void **state)
 	daemon_start_connected(t);
 	fake_mm_fail(t->mm, "POST", POSTS, 2, 500, -1);
 	agenda_post(t, "server-error-topic");
-	WAIT(t, cond_answered, &created, 4 * WAIT_MS,
-	     "the post after two 500s");
+	ITEST_WAIT(&t->d, cond_answered, &created, 4 * ITEST_WAIT_MS,
+		   "the post after two 500s");
 	wait_no_backlog(t);
 	assert_int_equal(fake_mm_count(t->mm, "POST", POSTS), 3);
 	assert_int_equal(fake_mm_post_count(t->mm), 1);
 	p = fake_mm_post_at(t->mm, 0);
 	assert_non_null(strstr(p->message, "server-error-topic"));
 	assert_int_equal(p->duplicates, 0);
-	expect_log(t, "answered 500); attempt 1, next in 1 s");
-	expect_log(t, "answered 500); attempt 2, next in 2 s");
-	daemon_stop(t);
+	itest_expect_log(&t->d, "answered 500); attempt 1, next in 1 s");
+	itest_expect_log(&t->d, "answered 500); attempt 2, next in 2 s");
+	itest_stop(&t->d);
 }
 
 static int
-cond_backlog_three(struct itest *t, const void *arg)
+cond_backlog_three(void *ctx, const void *arg)
 {
+	struct itest *t = ctx;
+
 	(void)arg;
 	return backlog_now(t) == 3;
 }
@@ -1692,8 +1203,8 @@ static void
 test_slow_endpoint(void **state)
 {
 	struct itest *t = *state;
-	uint64_t bound = t->slow > 1 ? 8000 : 3000, start;
-	struct call c;
+	uint64_t bound = t->d.slow > 1 ? 8000 : 3000, start;
+	struct itest_call c;
 	struct with w;
 	char text[64], needle[64];
 	size_t posts = 1;
@@ -1704,7 +1215,8 @@ test_slow_endpoint(void **state)
 	fake_mm_slow(t->mm, "POST", POSTS, 1, 10000);
 	fake_mm_slow(t->mm, "POST", EPHEMERALS, 1, 10000);
 	agenda_post(t, "slow-topic");
-	WAIT(t, cond_posts, &posts, WAIT_MS, "the slow post to be made");
+	ITEST_WAIT(&t->d, cond_posts, &posts, ITEST_WAIT_MS,
+		   "the slow post to be made");
 	/*
 	 * Answers to one user leave in order, so alice's next ones wait for
 	 * the slow one; bob's are not held up.
@@ -1714,32 +1226,34 @@ test_slow_endpoint(void **state)
 	for (i = 0; i < 5; i++) {
 		snprintf(text, sizeof text, "done prompt-item-%d", i);
 		snprintf(needle, sizeof needle, "prompt-item-%d", i);
-		start = now_ms(t);
+		start = itest_now_ms(&t->d);
 		slash_start(t, &c, TOKEN_REPORT, "report", text);
-		call_wait(t, &c);
+		itest_call_wait(&t->d, &c);
 		assert_int_equal(c.status, 200);
 		if (c.elapsed_ms > bound)
 			fail_msg("slash command answered in %llu ms",
 				 (unsigned long long)c.elapsed_ms);
-		call_release(&c);
+		itest_call_release(&c);
 		w.needle = needle;
 		w.n = 1;
-		WAIT(t, cond_ephemeral_with, &w, WAIT_MS, "a prompt answer");
-		if (now_ms(t) - start > bound)
-			fail_msg("answer posted after %llu ms",
-				 (unsigned long long)(now_ms(t) - start));
+		ITEST_WAIT(&t->d, cond_ephemeral_with, &w, ITEST_WAIT_MS,
+			   "a prompt answer");
+		if (itest_now_ms(&t->d) - start > bound)
+			fail_msg(
+			    "answer posted after %llu ms",
+			    (unsigned long long)(itest_now_ms(&t->d) - start));
 	}
 	/*
 	 * The slow ones were still waiting for their answers all along:
 	 * the agenda post, alice's first answer and her second one, which
 	 * waits for the first, are still queued.
 	 */
-	WAIT(t, cond_backlog_three, NULL, WAIT_MS,
-	     "only the slow messages and the one after them to be left");
-	wait_no_backlog_ms(t, 3 * WAIT_MS);
+	ITEST_WAIT(&t->d, cond_backlog_three, NULL, ITEST_WAIT_MS,
+		   "only the slow messages and the one after them to be left");
+	wait_no_backlog_ms(t, 3 * ITEST_WAIT_MS);
 	assert_int_equal(fake_mm_post_count(t->mm), 1);
 	assert_int_equal(fake_mm_count(t->mm, "POST", POSTS), 1);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /* Two distinct agenda posts: made by the server, answers not yet back. */
@@ -1755,7 +1269,8 @@ two_posts_in_flight(struct itest *t)
 	agenda_post(t, "kill-topic-b");
 	t->in_channel_id = NULL;
 	t->in_channel_name = NULL;
-	WAIT(t, cond_posts, &two, WAIT_MS, "both posts to be made");
+	ITEST_WAIT(&t->d, cond_posts, &two, ITEST_WAIT_MS,
+		   "both posts to be made");
 }
 
 /* Check the server holds the two posts once each. */
@@ -1797,14 +1312,15 @@ test_kill_in_flight(void **state)
 	two_posts_in_flight(t);
 	/* Their rows are still pending (waiting for the answers). */
 	assert_true(backlog_now(t) >= 2);
-	daemon_kill(t);
+	itest_kill(&t->d);
 
 	daemon_start_connected(t);
-	WAIT(t, cond_answered, &redone, 2 * WAIT_MS, "the posts again");
+	ITEST_WAIT(&t->d, cond_answered, &redone, 2 * ITEST_WAIT_MS,
+		   "the posts again");
 	wait_no_backlog(t);
 	assert_int_equal(fake_mm_count(t->mm, "POST", POSTS), 4);
 	check_two_posts(t, 1);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /* The post by the bot that contains needle, or NULL. */
@@ -1820,8 +1336,10 @@ post_with(struct itest *t, const char *needle)
 }
 
 static int
-cond_post_with(struct itest *t, const void *needle)
+cond_post_with(void *ctx, const void *needle)
 {
+	struct itest *t = ctx;
+
 	return post_with(t, needle) != NULL;
 }
 
@@ -1840,8 +1358,8 @@ test_meeting(void **state)
 
 	daemon_start_connected(t);
 	slash(t, TOKEN_MEETING, "meeting", "start Integration sync");
-	WAIT(t, cond_post_with, "Meeting 1 started: Integration sync", WAIT_MS,
-	     "the meeting's start");
+	ITEST_WAIT(&t->d, cond_post_with, "Meeting 1 started: Integration sync",
+		   ITEST_WAIT_MS, "the meeting's start");
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "good morning", "O");
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
@@ -1851,7 +1369,8 @@ test_meeting(void **state)
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "#action @bob 2026-12-31 send the price sheet",
 			       "O");
-	WAIT(t, cond_reactions, &three, WAIT_MS, "three reactions");
+	ITEST_WAIT(&t->d, cond_reactions, &three, ITEST_WAIT_MS,
+		   "three reactions");
 	for (i = 0; i < 3; i++) {
 		r = fake_mm_reaction_at(t->mm, i);
 		assert_string_equal(r->user_id, FAKE_MM_BOT_ID);
@@ -1860,15 +1379,17 @@ test_meeting(void **state)
 	}
 
 	/* Killed in the middle: the meeting and its log survive. */
-	daemon_kill(t);
+	itest_kill(&t->d);
 	daemon_start_connected(t);
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_CAROL_ID,
 			       "#info carol joined after the restart", "O");
-	WAIT(t, cond_reactions, &four, WAIT_MS, "a reaction to carol's line");
+	ITEST_WAIT(&t->d, cond_reactions, &four, ITEST_WAIT_MS,
+		   "a reaction to carol's line");
 
 	slash(t, TOKEN_MEETING, "meeting", "end");
-	WAIT(t, cond_post_with, "Minutes of meeting 1: Integration sync",
-	     WAIT_MS, "the minutes");
+	ITEST_WAIT(&t->d, cond_post_with,
+		   "Minutes of meeting 1: Integration sync", ITEST_WAIT_MS,
+		   "the minutes");
 	minutes = post_with(t, "Minutes of meeting 1");
 	assert_string_equal(minutes->channel_id, FAKE_MM_CHANNEL_ID);
 	assert_non_null(strstr(minutes->message, "- @alice (3 lines)"));
@@ -1887,15 +1408,15 @@ test_meeting(void **state)
 	posts = fake_mm_post_count(t->mm);
 	slash(t, TOKEN_MEETING, "meeting",
 	      "amend 1 decide ship the price sheet on Monday");
-	WAIT(t, cond_post_with, "These minutes were amended", WAIT_MS,
-	     "the minutes post to be edited");
+	ITEST_WAIT(&t->d, cond_post_with, "These minutes were amended",
+		   ITEST_WAIT_MS, "the minutes post to be edited");
 	minutes = post_with(t, "Minutes of meeting 1");
 	assert_int_equal(minutes->edits, 1);
 	assert_non_null(
 	    strstr(minutes->message, "ship the price sheet on Monday"));
 	wait_no_backlog(t);
 	assert_int_equal(fake_mm_post_count(t->mm), posts);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /*
@@ -1916,42 +1437,45 @@ test_action_owner(void **state)
 
 	daemon_start_connected(t);
 	slash(t, TOKEN_MEETING, "meeting", "start Owners");
-	WAIT(t, cond_post_with, "Meeting 1 started: Owners", WAIT_MS,
-	     "the meeting's start");
+	ITEST_WAIT(&t->d, cond_post_with, "Meeting 1 started: Owners",
+		   ITEST_WAIT_MS, "the meeting's start");
 	slash(t, TOKEN_MEETING, "meeting", "action @nosuch fri call");
-	WAIT(t, cond_ephemeral_with, &refused, WAIT_MS, "the refusal");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &refused, ITEST_WAIT_MS,
+		   "the refusal");
 	assert_int_equal(
 	    fake_mm_count(t->mm, "GET", "/api/v4/users/username/nosuch"), 1);
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "#action @bob call the vendor", "O");
-	WAIT(t, cond_reactions, &one, WAIT_MS, "the reaction to the action");
+	ITEST_WAIT(&t->d, cond_reactions, &one, ITEST_WAIT_MS,
+		   "the reaction to the action");
 	r = fake_mm_reaction_at(t->mm, 0);
 	assert_string_equal(r->emoji_name, "white_check_mark");
 	assert_int_equal(
 	    fake_mm_count(t->mm, "GET", "/api/v4/users/username/bob"), 1);
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "#action @all have a party", "O");
-	WAIT(t, cond_ephemeral_with, &all, WAIT_MS, "the refusal of @all");
+	ITEST_WAIT(&t->d, cond_ephemeral_with, &all, ITEST_WAIT_MS,
+		   "the refusal of @all");
 	assert_int_equal(
 	    fake_mm_count(t->mm, "GET", "/api/v4/users/username/all"), 0);
 	/* No owner: the chair is asked, by name, in a direct message. */
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_BOB_ID,
 			       "#action book the room", "O");
-	WAIT(t, cond_post_with, "has no owner yet: book the room", WAIT_MS,
-	     "the chair's direct message");
+	ITEST_WAIT(&t->d, cond_post_with, "has no owner yet: book the room",
+		   ITEST_WAIT_MS, "the chair's direct message");
 	fake_mm_direct_id(FAKE_MM_BOT_ID, FAKE_MM_ALICE_ID, dm);
 	assert_string_equal(post_with(t, "has no owner yet")->channel_id, dm);
 
 	slash(t, TOKEN_MEETING, "meeting", "end");
-	WAIT(t, cond_post_with, "Minutes of meeting 1: Owners", WAIT_MS,
-	     "the minutes");
+	ITEST_WAIT(&t->d, cond_post_with, "Minutes of meeting 1: Owners",
+		   ITEST_WAIT_MS, "the minutes");
 	minutes = post_with(t, "Minutes of meeting 1");
 	assert_non_null(strstr(minutes->message, "- #1 @bob: call the vendor"));
 	assert_null(strstr(minutes->message, "nosuch"));
 	assert_null(strstr(minutes->message, "party"));
 	assert_null(post_with(t, "fri call"));
 	wait_no_backlog(t);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /*
@@ -1964,33 +1488,35 @@ static void
 test_owner_lookup_hangs(void **state)
 {
 	struct itest *t = *state;
-	struct call c;
+	struct itest_call c;
 	size_t one = 1;
 
 	daemon_start_connected(t);
 	slash(t, TOKEN_MEETING, "meeting", "start Hung");
-	WAIT(t, cond_post_with, "Meeting 1 started: Hung", WAIT_MS,
-	     "the meeting's start");
+	ITEST_WAIT(&t->d, cond_post_with, "Meeting 1 started: Hung",
+		   ITEST_WAIT_MS, "the meeting's start");
 	fake_mm_hang(t->mm, "GET", "/api/v4/users/username/*", FAKE_MM_ALWAYS);
 	slash_start(t, &c, TOKEN_MEETING, "meeting",
 		    "action @ghost fri call the ghost");
 	fake_mm_ws_push_posted(t->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_BOB_ID,
 			       "#info after the ghost", "O");
-	call_wait(t, &c);
+	itest_call_wait(&t->d, &c);
 	assert_int_equal(c.status, 200);
 	assert_string_equal(c.body, "{}");
 	if (c.elapsed_ms < 1800)
 		fail_msg("answered after %llu ms, before the deadline",
 			 (unsigned long long)c.elapsed_ms);
-	call_release(&c);
-	WAIT(t, cond_post_with, "Action item recorded: @ghost fri call",
-	     WAIT_MS, "the action");
-	expect_log(t, "action owner @ghost taken as written");
-	WAIT(t, cond_reactions, &one, WAIT_MS, "the reaction to the line");
+	itest_call_release(&c);
+	ITEST_WAIT(&t->d, cond_post_with,
+		   "Action item recorded: @ghost fri call", ITEST_WAIT_MS,
+		   "the action");
+	itest_expect_log(&t->d, "action owner @ghost taken as written");
+	ITEST_WAIT(&t->d, cond_reactions, &one, ITEST_WAIT_MS,
+		   "the reaction to the line");
 	assert_int_equal(
 	    fake_mm_count(t->mm, "GET", "/api/v4/users/username/ghost"), 1);
 	wait_no_backlog(t);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /* SIGKILL while every attempt fails: sent once after the restart. */
@@ -2009,17 +1535,18 @@ test_kill_never_delivered(void **state)
 	agenda_post(t, "kill-topic-b");
 	t->in_channel_id = NULL;
 	t->in_channel_name = NULL;
-	WAIT(t, cond_answered, &failed, WAIT_MS, "the 500s");
+	ITEST_WAIT(&t->d, cond_answered, &failed, ITEST_WAIT_MS, "the 500s");
 	assert_int_equal(fake_mm_post_count(t->mm), 0);
-	daemon_kill(t);
+	itest_kill(&t->d);
 	fake_mm_unscript(t->mm);
 
 	daemon_start_connected(t);
-	WAIT(t, cond_answered, &created, 3 * WAIT_MS, "the posts");
+	ITEST_WAIT(&t->d, cond_answered, &created, 3 * ITEST_WAIT_MS,
+		   "the posts");
 	wait_no_backlog(t);
 	assert_int_equal(count_answered(t, &created), 2);
 	check_two_posts(t, 0);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /*
@@ -2030,35 +1557,32 @@ static void
 test_stop_drains(void **state)
 {
 	struct itest *t = *state;
-	struct call c;
+	struct itest_call c;
 	size_t one = 1;
 
 	daemon_start_connected(t);
 	fake_mm_slow(t->mm, "POST", POSTS, 1, 2000);
 	agenda_post(t, "drain-topic");
-	WAIT(t, cond_posts, &one, WAIT_MS, "the slow post to be made");
-	assert_int_equal(uv_process_kill(&t->proc, SIGTERM), 0);
-	WAIT(t, cond_log, "stopping", WAIT_MS, "lihui to begin stopping");
-	assert_true(t->running);
+	ITEST_WAIT(&t->d, cond_posts, &one, ITEST_WAIT_MS,
+		   "the slow post to be made");
+	itest_signal(&t->d, SIGTERM);
+	ITEST_WAIT_LOG(&t->d, "stopping", 1, ITEST_WAIT_MS,
+		       "lihui to begin stopping");
+	assert_true(t->d.running);
 	slash_start(t, &c, TOKEN_REPORT, "report", "done too-late");
-	call_wait(t, &c);
+	itest_call_wait(&t->d, &c);
 	assert_int_equal(c.status, 503);
-	call_release(&c);
-	WAIT(t, cond_exited, NULL, STOP_MS, "lihui to exit");
-	if (t->exit_status != 0 || t->term_signal != 0) {
-		dump_log(t);
-		fail_msg("lihui exited with status %lld, signal %d",
-			 (long long)t->exit_status, t->term_signal);
-	}
-	check_no_secrets(t);
-	assert_int_equal(log_count(t, "not delivered"), 0);
+	itest_call_release(&c);
+	/* Status 0, no secret in the output. */
+	itest_wait_exit(&t->d, 0);
+	assert_int_equal(itest_log_count(&t->d, "not delivered"), 0);
 
 	daemon_start_connected(t);
 	wait_no_backlog(t);
 	assert_int_equal(fake_mm_count(t->mm, "POST", POSTS), 1);
 	assert_int_equal(fake_mm_post_count(t->mm), 1);
 	assert_int_equal(ephemerals_with(t, "too-late"), 0);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 /* 400: one attempt, the row failed, no retry. */
@@ -2071,16 +1595,17 @@ test_client_error(void **state)
 	daemon_start_connected(t);
 	fake_mm_fail(t->mm, "POST", POSTS, 1, 400, -1);
 	agenda_post(t, "client-error-topic");
-	WAIT(t, cond_answered, &refused, WAIT_MS, "the 400");
-	WAIT(t, cond_log, "refused for good: POST /api/v4/posts answered 400",
-	     WAIT_MS, "lihui to give the post up");
+	ITEST_WAIT(&t->d, cond_answered, &refused, ITEST_WAIT_MS, "the 400");
+	ITEST_WAIT_LOG(&t->d,
+		       "refused for good: POST /api/v4/posts answered 400", 1,
+		       ITEST_WAIT_MS, "lihui to give the post up");
 	/* Not pending any more, so never retried. */
 	wait_no_backlog(t);
 	/* A retry would come within 1.25 s; watch for twice that. */
-	settle(t, 2500);
+	itest_settle(&t->d, 2500);
 	assert_int_equal(fake_mm_count(t->mm, "POST", POSTS), 1);
 	assert_int_equal(fake_mm_post_count(t->mm), 0);
-	daemon_stop(t);
+	itest_stop(&t->d);
 }
 
 int
@@ -2131,9 +1656,6 @@ main(void)
 						teardown),
 	};
 
-	signal(SIGPIPE, SIG_IGN);
-	/* ITEST_FILTER=test_x runs one test (a glob, as cmocka takes it). */
-	if (getenv("ITEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("ITEST_FILTER"));
+	itest_prepare();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,6 +110,14 @@ static const struct {
 	  offsetof(struct config, slack_app_token), 1 },
 	{ "slack", "signing_secret", FK_STR,
 	  offsetof(struct config, slack_signing_secret), 1 },
+	{ "slack", "mode", FK_STR, offsetof(struct config, slack_mode), 0 },
+	{ "slack", "api_url", FK_STR, offsetof(struct config, slack_api_url),
+	  0 },
+	{ "slack", "ca_file", FK_STR, offsetof(struct config, slack_ca_file),
+	  0 },
+	{ "slack", "insecure_tls", FK_INT,
+	  offsetof(struct config, slack_insecure_tls), 0 },
+	{ "slack", "listen", FK_STR, offsetof(struct config, slack_listen), 0 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -128,14 +136,23 @@ clear_env(void)
 		unsetenv(envs[i]);
 }
 
-/* Index of key in keys[]; fails the test if there is none. */
+/*
+ * Index of key in keys[]: the first of that name, or "section.key" for a
+ * name more sections have; fails the test if there is none.
+ */
 static size_t
 key_index(const char *key)
 {
+	const char *dot = strchr(key, '.');
 	size_t i;
 
 	for (i = 0; i < N_KEYS; i++) {
-		if (strcmp(keys[i].key, key) == 0)
+		if (dot == NULL && strcmp(keys[i].key, key) == 0)
+			return i;
+		if (dot != NULL &&
+		    strlen(keys[i].section) == (size_t)(dot - key) &&
+		    strncmp(keys[i].section, key, (size_t)(dot - key)) == 0 &&
+		    strcmp(keys[i].key, dot + 1) == 0)
 			return i;
 	}
 	fail_msg("no key '%s' in the test's table", key);
@@ -315,6 +332,11 @@ test_defaults(void **state)
 	assert_null(c.slack_bot_token);
 	assert_null(c.slack_app_token);
 	assert_null(c.slack_signing_secret);
+	assert_string_equal(c.slack_mode, "socket");
+	assert_string_equal(c.slack_api_url, "https://slack.com/api");
+	assert_null(c.slack_ca_file);
+	assert_int_equal(c.slack_insecure_tls, 0);
+	assert_string_equal(c.slack_listen, "127.0.0.1:8090");
 	assert_int_equal(config_finish(&c, &cause), 0);
 	assert_null(cause);
 	config_release(&c);
@@ -330,7 +352,10 @@ test_release_reuse(void **state)
 				   "listen = [::1]:9000\ncommand_token = c\n"
 				   "ca_file = /etc/ca.pem\ninsecure_tls = yes\n"
 				   "[slack]\nbot_token = xoxb-1\n"
-				   "app_token = xapp-1\nsigning_secret = s\n";
+				   "app_token = xapp-1\nsigning_secret = s\n"
+				   "mode = http\napi_url = http://127.0.0.1:1\n"
+				   "ca_file = /etc/ca.pem\ninsecure_tls = 1\n"
+				   "listen = [::1]:9001\n";
 	struct config c, zero;
 	char *cause = NULL;
 	int i, has_secret;
@@ -611,6 +636,30 @@ static const struct {
 	{ "insecure_tls", "2", NULL, "invalid insecure_tls '2'" },
 	{ "insecure_tls", "", NULL, "invalid insecure_tls ''" },
 
+	{ "mode", "socket", "socket", NULL },
+	{ "mode", "http", "http", NULL },
+	{ "mode", "HTTP", NULL, "invalid mode 'HTTP': want socket or http" },
+	{ "mode", "events", NULL, "invalid mode 'events'" },
+	{ "mode", "", NULL, "invalid mode ''" },
+	{ "api_url", "https://slack.com/api", "https://slack.com/api", NULL },
+	{ "api_url", "http://127.0.0.1:9999/api", "http://127.0.0.1:9999/api",
+	  NULL },
+	{ "api_url", "", "(unset)", NULL },
+	{ "api_url", "ftp://slack.com", NULL,
+	  "invalid api_url 'ftp://slack.com': want http://host or "
+	  "https://host" },
+	{ "api_url", "https://", NULL, "invalid api_url" },
+	{ "api_url", "https://slack .com", NULL, "invalid api_url" },
+	{ "slack.ca_file", "/etc/ssl/slack.pem", "/etc/ssl/slack.pem", NULL },
+	{ "slack.ca_file", "", "(unset)", NULL },
+	{ "slack.insecure_tls", "true", "1", NULL },
+	{ "slack.insecure_tls", "off", "0", NULL },
+	{ "slack.insecure_tls", "maybe", NULL,
+	  "invalid insecure_tls 'maybe': want true or false" },
+	{ "slack.listen", "127.0.0.1:3000", "127.0.0.1:3000", NULL },
+	{ "slack.listen", "[::1]:0", "[::1]:0", NULL },
+	{ "slack.listen", "localhost:3000", NULL,
+	  "invalid listen 'localhost:3000'" },
 	{ "bot_token", "xoxb-1-2-abc", "xoxb-1-2-abc", NULL },
 	{ "bot_token", "", "(unset)", NULL },
 	{ "bot_token", "xoxp-1-2-abc", NULL,
@@ -1107,9 +1156,22 @@ test_finish(void **state)
 		  "adapter 'slack' needs bot_token in [slack] or "
 		  "LIHUI_SLACK_BOT_TOKEN" },
 		{ "[lihui]\nadapter = slack\n[slack]\nbot_token = xoxb-1\n",
-		  "adapter 'slack' needs app_token or signing_secret in "
-		  "[slack] (or LIHUI_SLACK_APP_TOKEN or "
-		  "LIHUI_SLACK_SIGNING_SECRET)" },
+		  "adapter 'slack' in mode socket needs app_token in [slack] "
+		  "or LIHUI_SLACK_APP_TOKEN" },
+		{ "[lihui]\nadapter = slack\n[slack]\nbot_token = xoxb-1\n"
+		  "signing_secret = s\nmode = socket\n",
+		  "adapter 'slack' in mode socket needs app_token in [slack] "
+		  "or LIHUI_SLACK_APP_TOKEN" },
+		{ "[lihui]\nadapter = slack\n[slack]\nbot_token = xoxb-1\n"
+		  "app_token = xapp-1\nmode = http\n",
+		  "adapter 'slack' in mode http needs signing_secret in "
+		  "[slack] or LIHUI_SLACK_SIGNING_SECRET" },
+		{ "[lihui]\nadapter = slack\n[slack]\nbot_token = xoxb-1\n"
+		  "app_token = xapp-1\napi_url =\n",
+		  "adapter 'slack' needs api_url in [slack]" },
+		{ "[lihui]\nadapter = slack\n[slack]\nbot_token = xoxb-1\n"
+		  "signing_secret = s\nmode = http\n",
+		  NULL },
 		{ "[lihui]\nadapter = slack\n[slack]\napp_token = xapp-1\n",
 		  "adapter 'slack' needs bot_token in [slack] or "
 		  "LIHUI_SLACK_BOT_TOKEN" },
@@ -1118,7 +1180,8 @@ test_finish(void **state)
 		  NULL },
 		{ "[lihui]\nadapter = slack\n[slack]\nbot_token = xoxb-1\n"
 		  "signing_secret = s\n",
-		  NULL },
+		  "adapter 'slack' in mode socket needs app_token in [slack] "
+		  "or LIHUI_SLACK_APP_TOKEN" },
 		{ "[lihui]\nadapter = console\n[slack]\nbot_token = xoxb-1\n",
 		  NULL },
 		{ "[commands]\nreport = agenda\n",
@@ -1447,6 +1510,7 @@ test_example_uncommented(void **state)
 {
 	struct config c;
 	char *text, *out, *p, *line, *next, *dir, path[4200], *cause = NULL;
+	char section[32] = "";
 	size_t len, n, i, seen[N_KEYS] = { 0 };
 	unsigned uncommented = 0;
 	int has_secret = -1;
@@ -1458,13 +1522,19 @@ test_example_uncommented(void **state)
 	for (line = text; *line != '\0'; line = next) {
 		next = strchr(line, '\n');
 		next = next != NULL ? next + 1 : line + strlen(line);
+		n = strspn(line + 1, "abcdefghijklmnopqrstuvwxyz");
+		if (line[0] == '[' && line[1 + n] == ']' && n < sizeof section)
+			snprintf(section, sizeof section, "%.*s", (int)n,
+				 line + 1);
 		n = strspn(line + 2, "abcdefghijklmnopqrstuvwxyz_");
 		if (strncmp(line, "# ", 2) == 0 && n > 0 &&
 		    strncmp(line + 2 + n, " =", 2) == 0 &&
 		    (line[4 + n] == ' ' || line[4 + n] == '\n')) {
+			/* Names like listen are in more than one section. */
 			for (i = 0; i < N_KEYS; i++) {
 				if (strlen(keys[i].key) == n &&
-				    strncmp(keys[i].key, line + 2, n) == 0)
+				    strncmp(keys[i].key, line + 2, n) == 0 &&
+				    strcmp(keys[i].section, section) == 0)
 					seen[i]++;
 			}
 			uncommented++;
@@ -1479,8 +1549,8 @@ test_example_uncommented(void **state)
 	assert_int_equal(uncommented, N_KEYS);
 	for (i = 0; i < N_KEYS; i++) {
 		if (seen[i] != 1)
-			fail_msg("example sets %s %zu times", keys[i].key,
-				 seen[i]);
+			fail_msg("example sets %s in [%s] %zu times",
+				 keys[i].key, keys[i].section, seen[i]);
 	}
 
 	config_defaults(&c);
