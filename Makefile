@@ -220,16 +220,24 @@ fuzz-smoke: fuzz
 			>build/fuzz/$$n.log 2>&1 || { tail -40 build/fuzz/$$n.log; exit 1; }; done
 
 # Contract tests: every kind of REST request lihui's Mattermost adapter
-# makes goes to prism, a mock that validates it against the official
-# OpenAPI documents in ../shared/specs/mattermost (skipped when absent).
-# Prism is pinned in tests/contract/package-lock.json and installed into
-# build/contract/ from the npm registry. contract-selftest proves that a
-# request breaking the spec does fail the run.
-contract: check-deps contract-deps build/contract-bin/contract-mm
+# makes, and every kind of Web API request its Slack adapter makes, goes
+# to prism, a mock that validates it against the official API documents
+# in ../shared/specs/mattermost and ../shared/specs/slack (each skipped
+# when absent; the Slack spec with the adjustments that
+# tests/contract/adjust-slack-spec.js lists). Prism is pinned in
+# tests/contract/package-lock.json and installed into build/contract/
+# from the npm registry. contract-selftest proves that a request breaking
+# either spec does fail the run.
+contract: check-deps contract-deps build/contract-bin/contract-mm \
+		build/contract-bin/contract-slack
 	@echo "== contract: Mattermost REST requests against the OpenAPI spec"
 	@sh tests/contract/run-prism.sh build/contract-bin/contract-mm
+	@echo "== contract: Slack Web API requests against the OpenAPI spec"
+	@sh tests/contract/run-prism.sh --api slack \
+		build/contract-bin/contract-slack
 contract-selftest: check-deps contract-deps
 	@sh tests/contract/selftest.sh
+	@sh tests/contract/selftest-slack.sh
 
 # Checked by command, not by package: NodeSource's nodejs provides and
 # conflicts with Debian's npm package.

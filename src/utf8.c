@@ -5,8 +5,7 @@
 
 #include "lihui/utf8.h"
 
-/* Length of the sequence that starts with byte c, or 0 if c cannot start. */
-static size_t
+size_t
 utf8_seq_len(unsigned char c)
 {
 	if (c < 0x80)

@@ -16,9 +16,16 @@
  *  - 411 for a body sent with Transfer-Encoding (chunked) rather than
  *    Content-Length, which lws 4.1 cannot delimit;
  *  - 413 for a body (declared or received) over listen_config.max_body;
+ *  - 431 for a value over LISTEN_HEADER_MAX of a header named in
+ *    listen_config.headers;
  *  - 500 when the handler's reply is invalid (see struct listen_reply).
  * These replies close the connection. Neither the Authorization header nor
- * any body is ever logged.
+ * any other header value nor any body is ever logged.
+ *
+ * A handler that cannot answer at once (Slack's slash commands: the
+ * answer is the command's reply, known only once the command is stored)
+ * defers its reply (listen_reply.defer) and gives it later with
+ * listen_answer().
  *
  * libwebsockets is an implementation detail: no lws type appears here.
  */
@@ -29,6 +36,13 @@
 #include <stdint.h>
 
 #include <uv.h>
+
+/* Longest value of a header named in listen_config.headers, in bytes. */
+#define LISTEN_HEADER_MAX 1024
+/* Most names in listen_config.headers. */
+#define LISTEN_HEADERS_EXTRA 8
+/* How long a deferred reply may take (see listen_reply.defer). */
+#define LISTEN_DEFER_SECS 10
 
 struct listener;
 
@@ -45,10 +59,18 @@ struct listen_request {
 	 * body; "" when there is none.
 	 */
 	const char *query;
-	const char *content_type;  /* "" when absent */
+	const char *content_type;  /* "" when absent; trimmed */
 	const char *authorization; /* "" when absent; a secret: never log */
 	const char *body;	   /* NUL-terminated; "" when empty */
 	size_t body_len;	   /* at most listen_config.max_body */
+	/*
+	 * The values of the headers listen_config.headers names, in that
+	 * order: blanks at both ends removed, at most LISTEN_HEADER_MAX
+	 * bytes, NULL when the request does not carry the header (a header
+	 * sent twice: its first value). They may be secrets: never log them.
+	 * NULL when listen_config.headers is.
+	 */
+	const char *const *headers;
 };
 
 /*
@@ -69,6 +91,14 @@ struct listen_reply {
 	 * on disk); listen_durable() asks again.
 	 */
 	uint64_t after;
+	/*
+	 * Starts 0. Non-zero: no reply now; status, content_type and body
+	 * are ignored (body is freed). The handler replies later with
+	 * listen_answer(l, defer, ...); defer must be unique among the
+	 * requests still waiting. A request with no answer after
+	 * LISTEN_DEFER_SECS is dropped (the connection closes).
+	 */
+	uint64_t defer;
 };
 
 /**
@@ -87,6 +117,12 @@ struct listen_config {
 	void *arg;		   /* passed to handler and durable */
 	/* Whether replies with after = gen may go; NULL: they all may. */
 	int (*durable)(void *arg, uint64_t gen);
+	/*
+	 * Names of further headers the handler reads (e.g.
+	 * "X-Slack-Signature"; case does not matter), NULL-terminated, at
+	 * most LISTEN_HEADERS_EXTRA; or NULL. See listen_request.headers.
+	 */
+	const char *const *headers;
 };
 
 /**
@@ -105,6 +141,16 @@ struct listener *listen_start(uv_loop_t *loop, const struct listen_config *cfg,
  * allows.
  */
 void listen_durable(struct listener *l);
+
+/**
+ * The reply to the request whose handler set listen_reply.defer to defer,
+ * as a handler gives it (see struct listen_reply; a bad one is sent as
+ * 500). body (NULL or allocated) is the listener's. Returns 0, or -1 when
+ * no request waits for defer (its client went away, or the listener is
+ * stopping); body is freed either way. Not from inside the handler.
+ */
+int listen_answer(struct listener *l, uint64_t defer, int status,
+		  const char *content_type, char *body);
 
 /** The port the listener is bound to. */
 int listen_port(const struct listener *l);

@@ -437,29 +437,32 @@ slack_api_classify(const struct http_response *resp, int idempotent,
 		r->auth = 1;
 }
 
-/* o's string member key when it is an id (or ts); else NULL. Borrowed. */
+/* o's string member key when valid() takes it; else NULL. Borrowed. */
 static const char *
-slack_api_id(struct json_object *o, const char *key)
+slack_api_string(struct json_object *o, const char *key,
+		 int (*valid)(const char *))
 {
 	struct json_object *v;
 
 	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
 	    !json_object_is_type(v, json_type_string) ||
-	    !slack_id_valid(json_object_get_string(v)))
+	    !valid(json_object_get_string(v)))
 		return NULL;
 	return json_object_get_string(v);
 }
 
+/* o's member key when it is an id (or ts); else NULL. Borrowed. */
+static const char *
+slack_api_id(struct json_object *o, const char *key)
+{
+	return slack_api_string(o, key, slack_id_valid);
+}
+
+/* o's member key when it is a user name; else NULL. Borrowed. */
 static const char *
 slack_api_name(struct json_object *o, const char *key)
 {
-	struct json_object *v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string) ||
-	    !slack_api_name_valid(json_object_get_string(v)))
-		return NULL;
-	return json_object_get_string(v);
+	return slack_api_string(o, key, slack_api_name_valid);
 }
 
 static struct json_object *

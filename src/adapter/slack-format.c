@@ -109,7 +109,6 @@ struct fmt_table {
 	enum fmt_align align[FMT_COLS_MAX];
 };
 
-static size_t fmt_seq_len(unsigned char c);
 static char *fmt_sanitize(const char *s, size_t len);
 static void fmt_add(struct fmt *f, const char *s, size_t n);
 static void fmt_puts(struct fmt *f, const char *s);
@@ -175,21 +174,6 @@ static int text_sequence(struct buf *b, const char *s, size_t n,
 			 slack_user_name_fn resolve, void *arg,
 			 struct slack_text *out);
 
-/* Length of the UTF-8 sequence that starts with byte c, 0 if none can. */
-static size_t
-fmt_seq_len(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return 2;
-	if (c >= 0xe0 && c <= 0xef)
-		return 3;
-	if (c >= 0xf0 && c <= 0xf4)
-		return 4;
-	return 0;
-}
-
 /* s with every byte that does not start a valid character replaced by
  * U+FFFD; allocated (caller frees). */
 static char *
@@ -201,7 +185,7 @@ fmt_sanitize(const char *s, size_t len)
 	buf_init(&b, FMT_BUF_MAX);
 	buf_add(&b, "", 0);
 	while (i < len) {
-		n = fmt_seq_len((unsigned char)s[i]);
+		n = utf8_seq_len((unsigned char)s[i]);
 		if (n != 0 && n <= len - i && utf8_valid(s + i, n)) {
 			buf_add(&b, s + i, n);
 			i += n;
@@ -359,7 +343,7 @@ static size_t
 fmt_codepoint(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t k = fmt_seq_len(s[0]), i;
+	size_t k = utf8_seq_len(s[0]), i;
 
 	if (k == 0 || k > n) {
 		*cp = 0xfffd;
@@ -485,7 +469,7 @@ fmt_cell_text(struct buf *b, const char *s, size_t n)
 		if (s[i] == '\\' && i + 1 < n && fmt_punct(s[i + 1]))
 			i++;
 		from = i;
-		k = fmt_seq_len((unsigned char)s[i]);
+		k = utf8_seq_len((unsigned char)s[i]);
 		i += k == 0 || k > n - i ? 1 : k;
 		w += fmt_width(s + from, i - from);
 		if (b != NULL)

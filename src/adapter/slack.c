@@ -83,12 +83,37 @@
  *   close: stop the timers, the gate, every connection and the HTTP
  *     client; closed_cb runs when all let go.
  *
- * Mode http ([slack] mode = http: signed slash-command requests through
- * lihui's HTTP listener) is not implemented yet: create() refuses it.
+ * Mode http ([slack] mode = http): no Socket Mode; Slack POSTs to lihui's
+ * HTTP listener (listen.h) on [slack] listen, at SLACK_COMMANDS_PATH
+ * (the slash commands' Request URL) and SLACK_INTERACTIVE_PATH (the
+ * Interactivity Request URL; either path takes either kind), behind a
+ * reverse proxy with TLS. auth.test and the Web API work as above.
+ *	 - GET /healthz: 200 {"slack":"ready","outbox_backlog":N} once
+ *	   auth.test answered, else 503 with "starting".
+ *	 - a POST must be application/x-www-form-urlencoded (else 415).
+ *	   ssl_check=1 (Slack testing the certificate) is answered 200 at
+ *	   once, with nothing checked or done. Every other request is
+ *	   verified by slack_sign_verify() on the raw body (X-Slack-Request-
+ *	   Timestamp, X-Slack-Signature, the signing secret, the system
+ *	   clock): a forged, altered, stale or unsigned one gets 401 and a
+ *	   warning saying why, never with the secret, the signature or the
+ *	   body.
+ *	 - payload=<json> (interactive): 200 with an empty body; lihui has
+ *	   no buttons or modals, so nothing else happens.
+ *	 - else a slash command: slack_command_from_form() (400 when it is
+ *	   not one), then the same path as a Socket Mode command: the ack
+ *	   slot is the HTTP reply, deferred (listen_reply.defer = the
+ *	   ticket) until the batch holding the command is durable, the
+ *	   command's ephemeral answer riding in it as the body
+ *	   {"response_type":"ephemeral","text":...}, or empty; at
+ *	   SLACK_ACK_DEADLINE_MS it goes as it is (Slack waits 3 s).
+ *   Socket Mode's events (messages, mentions, the '#' lines of a meeting)
+ *   do not exist in this mode: the Events API over HTTP is not read.
  *
  * Secrets: the tokens travel only in Authorization headers (slack-api.c);
- * neither they nor Socket Mode URLs are logged. json-c stays in this file
- * and in slack-socket.c / slack-api.c.
+ * neither they nor Socket Mode URLs are logged. The signing secret only
+ * goes to slack_sign_verify(); request signatures are never logged.
+ * json-c stays in this file and in slack-socket.c / slack-api.c.
  */
 
 #include <stdio.h>
@@ -97,11 +122,13 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <uv.h>
 
 #include "lihui/adapter.h"
 #include "lihui/clock.h"
 #include "lihui/config.h"
+#include "lihui/listen.h"
 #include "lihui/log.h"
 #include "lihui/retry.h"
 #include "lihui/ws.h"
@@ -111,6 +138,7 @@
 #include "slack-api.h"
 #include "slack-command.h"
 #include "slack-format.h"
+#include "slack-sign.h"
 #include "slack-socket.h"
 
 #define SLACK_HELLO_MS 10000
@@ -127,6 +155,12 @@
 #define SLACK_ACK_TEXT_MAX     (3 * 1024)
 #define SLACK_COMMAND_TEXT_MAX (16 * 1024)
 #define SLACK_TICKET_WAITS     UINT64_MAX
+/* Mode http: the listener's paths and largest body. */
+#define SLACK_COMMANDS_PATH    "/slack/commands"
+#define SLACK_INTERACTIVE_PATH "/slack/interactive"
+#define SLACK_HEALTH_PATH      "/healthz"
+#define SLACK_HTTP_MAX_BODY    (256 * 1024)
+#define SLACK_FORM_TYPE	       "application/x-www-form-urlencoded"
 
 /* One Socket Mode connection. */
 struct slack_conn {
@@ -144,7 +178,8 @@ struct slack_ack {
 	uint64_t ticket; /* 0: free slot */
 	uint64_t gen;	 /* SLACK_TICKET_WAITS while in the gate */
 	int ready;	 /* durable: goes at the next flush */
-	uint64_t serial; /* the connection it came on */
+	int http;	 /* mode http: the deferred reply (defer = ticket) */
+	uint64_t serial; /* the connection it came on (Socket Mode) */
 	uint64_t came;	 /* loop time, ms */
 	char envelope_id[SLACK_ID_MAX + 1];
 	char user[SLACK_ID_MAX + 1];
@@ -162,7 +197,12 @@ struct slack {
 	char *app_token; /* a secret */
 	char *ca_file;
 	int insecure;
-	char *config_name; /* [lihui] bot_name */
+	char *config_name;    /* [lihui] bot_name */
+	int http_mode;	      /* [slack] mode = http */
+	char *signing_secret; /* a secret; mode http */
+	char *listen_addr;
+	int listen_port;
+	struct listener *listener; /* mode http */
 
 	struct http_client *http;
 	struct slack_api *api;
@@ -249,27 +289,71 @@ slack_random(struct slack *s)
 
 static void slack_free(struct adapter *a);
 
+/* Split "addr:port" or "[addr]:port" (checked by config.c). */
+static int
+slack_split_listen(const char *v, char **addr, int *port, char **cause)
+{
+	const char *orig = v, *colon = strrchr(v, ':');
+	char *end;
+	long p;
+	size_t n;
+
+	if (colon == NULL)
+		goto bad;
+	p = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || p < 0 || p > 65535)
+		goto bad;
+	n = (size_t)(colon - v);
+	if (n >= 2 && v[0] == '[' && v[n - 1] == ']') {
+		v++;
+		n -= 2;
+	}
+	if (n == 0)
+		goto bad;
+	*addr = xstrndup(v, n);
+	*port = (int)p;
+	return 0;
+bad:
+	return set_cause(cause, "invalid listen address '%s'", orig);
+}
+
 static struct adapter *
 slack_create(const struct config *cfg, uv_loop_t *loop,
 	     const struct adapter_sink *sink, char **cause)
 {
 	struct slack *s;
+	char *addr = NULL;
+	int port = 0, http_mode;
 
 	if (cfg->slack_bot_token == NULL) {
 		set_cause(cause, "adapter 'slack' needs bot_token in [slack]");
 		return NULL;
 	}
-	if (cfg->slack_mode != NULL && strcmp(cfg->slack_mode, "http") == 0) {
-		set_cause(cause, "adapter 'slack': mode http is not supported "
-				 "yet; use mode socket");
+	http_mode =
+	    cfg->slack_mode != NULL && strcmp(cfg->slack_mode, "http") == 0;
+	if (http_mode && (cfg->slack_signing_secret == NULL ||
+			  *cfg->slack_signing_secret == '\0')) {
+		set_cause(cause, "adapter 'slack' in mode http needs "
+				 "signing_secret in [slack]");
 		return NULL;
 	}
-	if (cfg->slack_app_token == NULL) {
+	if (!http_mode && cfg->slack_app_token == NULL) {
 		set_cause(cause, "adapter 'slack' in mode socket needs "
 				 "app_token in [slack]");
 		return NULL;
 	}
+	if (http_mode &&
+	    slack_split_listen(cfg->slack_listen != NULL ? cfg->slack_listen
+							 : "127.0.0.1:8090",
+			       &addr, &port, cause) != 0)
+		return NULL;
 	s = xcalloc(1, sizeof *s);
+	s->http_mode = http_mode;
+	if (http_mode) {
+		s->signing_secret = xstrdup(cfg->slack_signing_secret);
+		s->listen_addr = addr;
+		s->listen_port = port;
+	}
 	s->base.ops = &adapter_slack;
 	s->loop = loop;
 	s->sink = *sink;
@@ -278,7 +362,8 @@ slack_create(const struct config *cfg, uv_loop_t *loop,
 	    xstrdup(cfg->slack_api_url != NULL ? cfg->slack_api_url
 					       : "https://slack.com/api");
 	s->bot_token = xstrdup(cfg->slack_bot_token);
-	s->app_token = xstrdup(cfg->slack_app_token);
+	if (cfg->slack_app_token != NULL)
+		s->app_token = xstrdup(cfg->slack_app_token);
 	if (cfg->slack_ca_file != NULL)
 		s->ca_file = xstrdup(cfg->slack_ca_file);
 	s->insecure = cfg->slack_insecure_tls;
@@ -840,7 +925,8 @@ slack_connect(struct slack *s)
 {
 	char *cause = NULL;
 
-	if (s->closing || s->disabled || s->asking || s->next != NULL)
+	if (s->http_mode || s->closing || s->disabled || s->asking ||
+	    s->next != NULL)
 		return;
 	if (slack_api_connections_open(s->api, slack_connections_opened, s,
 				       &cause) != 0) {
@@ -931,16 +1017,54 @@ slack_auth_start(struct slack *s)
 
 /* Acks of slash commands. */
 
-static void
-slack_ack_send(struct slack *s, struct slack_ack *a)
+/* Mode http: the reply body carrying an ephemeral answer. */
+static char *
+slack_http_answer(const char *text)
 {
-	char *ack = slack_ack_build(a->envelope_id, a->text);
+	struct json_object *o = json_object_new_object(), *v;
+	char *body;
 
-	slack_conn_send(s, slack_conn_by_serial(s, a->serial), ack);
-	free(ack);
+	if (o == NULL)
+		fatal("out of memory");
+	v = json_object_new_string("ephemeral");
+	if (v == NULL || json_object_object_add(o, "response_type", v) != 0)
+		fatal("out of memory");
+	v = json_object_new_string(text);
+	if (v == NULL || json_object_object_add(o, "text", v) != 0)
+		fatal("out of memory");
+	body = xstrdup(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return body;
+}
+
+/* Free a's slot. */
+static void
+slack_ack_free(struct slack *s, struct slack_ack *a)
+{
 	free(a->text);
 	memset(a, 0, sizeof *a);
 	s->n_acks--;
+}
+
+static void
+slack_ack_send(struct slack *s, struct slack_ack *a)
+{
+	char *ack;
+
+	if (a->http && s->listener != NULL && a->text != NULL)
+		listen_answer(s->listener, a->ticket, 200,
+			      "application/json; charset=utf-8",
+			      slack_http_answer(a->text));
+	else if (a->http && s->listener != NULL)
+		listen_answer(s->listener, a->ticket, 200,
+			      "text/plain; charset=utf-8", NULL);
+	else if (!a->http) {
+		ack = slack_ack_build(a->envelope_id, a->text);
+		slack_conn_send(s, slack_conn_by_serial(s, a->serial), ack);
+		free(ack);
+	}
+	slack_ack_free(s, a);
 }
 
 static void slack_ack_timer(uv_timer_t *t);
@@ -993,8 +1117,9 @@ slack_ack_timer(uv_timer_t *t)
 		if (a->ticket == 0)
 			continue;
 		if (!a->ready && now - a->came >= SLACK_ACK_DEADLINE_MS) {
-			log_warn("socket mode: command not stored within %d "
-				 "ms: acknowledged anyway",
+			log_warn("%s: command not stored within %d ms: "
+				 "acknowledged anyway",
+				 a->http ? "http" : "socket mode",
 				 SLACK_ACK_DEADLINE_MS);
 			a->ready = 1;
 		}
@@ -1005,7 +1130,10 @@ slack_ack_timer(uv_timer_t *t)
 		slack_ack_arm(s, SLACK_ACK_CHECK_MS);
 }
 
-/* A new ack slot for the envelope, or NULL when all are taken. */
+/*
+ * A new ack slot for the envelope (c and f), or for an HTTP request (c
+ * and f NULL); NULL when all are taken.
+ */
 static struct slack_ack *
 slack_ack_new(struct slack *s, struct slack_conn *c,
 	      const struct slack_frame *f, const struct slack_command *cmd)
@@ -1020,13 +1148,86 @@ slack_ack_new(struct slack *s, struct slack_conn *c,
 	a = &s->acks[i];
 	a->ticket = ++s->ticket_next;
 	a->gen = SLACK_TICKET_WAITS;
-	a->serial = c->serial;
+	a->http = c == NULL;
+	a->serial = c != NULL ? c->serial : 0;
 	a->came = uv_now(s->loop);
-	snprintf(a->envelope_id, sizeof a->envelope_id, "%s", f->envelope_id);
+	if (f != NULL)
+		snprintf(a->envelope_id, sizeof a->envelope_id, "%s",
+			 f->envelope_id);
 	snprintf(a->user, sizeof a->user, "%s", cmd->user_id);
 	snprintf(a->channel, sizeof a->channel, "%s", cmd->channel_id);
 	s->n_acks++;
 	return a;
+}
+
+/* Slash commands. */
+
+/*
+ * Hand cmd to the gate, the same way from Socket Mode (c and f) and from
+ * HTTP (c and f NULL; where names the mode in log lines). Returns -1 when
+ * cmd is refused (logged), 0 when it was taken and its ack goes at once
+ * (empty), 1 when its ack waits in *out (see the top of the file).
+ */
+static int
+slack_command_take(struct slack *s, struct slack_conn *c,
+		   const struct slack_frame *f, const struct slack_command *cmd,
+		   const char *where, struct slack_ack **out)
+{
+	struct chat_event ev;
+	struct slack_ack *a;
+	char *cause = NULL, *text;
+	int rc, taken = 0;
+
+	*out = NULL;
+	if (cmd->command[0] != '/' || cmd->command[1] == '\0' ||
+	    !slack_id_valid(cmd->user_id) || !slack_id_valid(cmd->channel_id) ||
+	    (text = slack_plain(s, cmd->text, &cause)) == NULL) {
+		log_warn("%s: slash command refused: %s", where,
+			 cause != NULL ? cause
+				       : "bad command, user or channel");
+		free(cause);
+		return -1;
+	}
+	if (cmd->user_name != NULL)
+		slack_api_user_learn(s->api, cmd->user_id, cmd->user_name);
+	memset(&ev, 0, sizeof ev);
+	ev.kind = CHAT_COMMAND;
+	ev.channel_key = cmd->channel_id;
+	ev.channel_name =
+	    cmd->channel_name != NULL && *cmd->channel_name != '\0'
+		? cmd->channel_name
+		: cmd->channel_id;
+	ev.user_id = cmd->user_id;
+	ev.user_name = slack_api_user_name(s->api, cmd->user_id);
+	if (ev.user_name == NULL)
+		ev.user_name = cmd->user_id;
+	ev.trigger = cmd->command + 1;
+	ev.text = text;
+	ev.is_direct = cmd->channel_id[0] == 'D' ||
+		       (cmd->channel_name != NULL &&
+			strcmp(cmd->channel_name, "directmessage") == 0);
+	a = slack_ack_new(s, c, f, cmd);
+	if (a == NULL) {
+		/* Too many waiting: take it, and say so at once. */
+		gate_push(s->gate, &ev, 0);
+	} else {
+		rc = gate_push(s->gate, &ev, a->ticket);
+		if (rc == 1 && a->gen == SLACK_TICKET_WAITS) {
+			a->gen = s->sink.generation != NULL
+				     ? s->sink.generation(s->sink.arg)
+				     : 0;
+			slack_acks_check(s);
+		}
+		if (rc < 0)
+			slack_ack_free(s, a);
+		else {
+			*out = a;
+			taken = 1;
+			slack_ack_arm(s, SLACK_ACK_CHECK_MS);
+		}
+	}
+	free(text);
+	return taken;
 }
 
 /* Envelopes. */
@@ -1036,69 +1237,146 @@ slack_command_envelope(struct slack *s, struct slack_conn *c,
 		       const struct slack_frame *f)
 {
 	struct slack_command cmd;
-	struct chat_event ev;
 	struct slack_ack *a;
-	char *cause = NULL, *text, *ack;
-	int rc;
+	char *cause = NULL, *ack;
 
 	if (slack_command_from_json(f->payload, &cmd, &cause) != 0) {
 		log_warn("socket mode: slash command refused: %s", cause);
 		free(cause);
-		ack = slack_ack_build(f->envelope_id, NULL);
-		slack_conn_send(s, c, ack);
-		free(ack);
-		return;
-	}
-	if (cmd.command[0] != '/' || cmd.command[1] == '\0' ||
-	    !slack_id_valid(cmd.user_id) || !slack_id_valid(cmd.channel_id) ||
-	    (text = slack_plain(s, cmd.text, &cause)) == NULL) {
-		log_warn("socket mode: slash command refused: %s",
-			 cause != NULL ? cause
-				       : "bad command, user or channel");
-		free(cause);
-		ack = slack_ack_build(f->envelope_id, NULL);
-		slack_conn_send(s, c, ack);
-		free(ack);
-		slack_command_release(&cmd);
-		return;
-	}
-	if (cmd.user_name != NULL)
-		slack_api_user_learn(s->api, cmd.user_id, cmd.user_name);
-	memset(&ev, 0, sizeof ev);
-	ev.kind = CHAT_COMMAND;
-	ev.channel_key = cmd.channel_id;
-	ev.channel_name = cmd.channel_name != NULL && *cmd.channel_name != '\0'
-			      ? cmd.channel_name
-			      : cmd.channel_id;
-	ev.user_id = cmd.user_id;
-	ev.user_name = slack_api_user_name(s->api, cmd.user_id);
-	if (ev.user_name == NULL)
-		ev.user_name = cmd.user_id;
-	ev.trigger = cmd.command + 1;
-	ev.text = text;
-	ev.is_direct = cmd.channel_id[0] == 'D' ||
-		       (cmd.channel_name != NULL &&
-			strcmp(cmd.channel_name, "directmessage") == 0);
-	a = slack_ack_new(s, c, f, &cmd);
-	if (a == NULL) {
-		/* Too many waiting: take it, and say so at once. */
-		rc = gate_push(s->gate, &ev, 0);
-		ack = slack_ack_build(f->envelope_id, NULL);
-		slack_conn_send(s, c, ack);
-		free(ack);
 	} else {
-		rc = gate_push(s->gate, &ev, a->ticket);
-		if (rc == 1 && a->gen == SLACK_TICKET_WAITS) {
-			a->gen = s->sink.generation != NULL
-				     ? s->sink.generation(s->sink.arg)
-				     : 0;
-			slack_acks_check(s);
-		} else if (rc < 0)
-			slack_ack_send(s, a);
-		slack_ack_arm(s, SLACK_ACK_CHECK_MS);
+		if (slack_command_take(s, c, f, &cmd, "socket mode", &a) == 1) {
+			slack_command_release(&cmd);
+			return;
+		}
+		slack_command_release(&cmd);
 	}
-	free(text);
+	ack = slack_ack_build(f->envelope_id, NULL);
+	slack_conn_send(s, c, ack);
+	free(ack);
+}
+
+/* Mode http. */
+
+static void
+slack_http_reply(struct listen_reply *reply, int status, const char *text)
+{
+	reply->status = status;
+	reply->content_type = "text/plain; charset=utf-8";
+	reply->body = xstrdup(text);
+}
+
+/* GET /healthz: whether the bot is known to Slack, and the backlog. */
+static void
+slack_http_health(struct slack *s, struct listen_reply *reply)
+{
+	int up = s->bot_user_id != NULL;
+	long long backlog = s->sink.backlog != NULL
+				? (long long)s->sink.backlog(s->sink.arg)
+				: 0;
+
+	reply->status = up ? 200 : 503;
+	reply->content_type = "application/json";
+	reply->body = xasprintf("{\"slack\":\"%s\",\"outbox_backlog\":%lld}",
+				up ? "ready" : "starting", backlog);
+}
+
+/* Whether content_type is a form ("...urlencoded", maybe "; charset"). */
+static int
+slack_http_is_form(const char *content_type)
+{
+	size_t n = strlen(SLACK_FORM_TYPE);
+
+	return strncasecmp(content_type, SLACK_FORM_TYPE, n) == 0 &&
+	       (content_type[n] == '\0' || content_type[n] == ';' ||
+		content_type[n] == ' ' || content_type[n] == '\t');
+}
+
+/*
+ * Whether the form body has a field named key (raw, not decoded: Slack's
+ * field names need no escapes) whose raw value is value (NULL: any).
+ * Only names and short values are compared, so a payload of any size is
+ * fine.
+ */
+static int
+slack_form_has(const char *body, size_t len, const char *key, const char *value)
+{
+	size_t i = 0, klen = strlen(key), end, eq;
+
+	while (i < len) {
+		for (end = i; end < len && body[end] != '&'; end++)
+			;
+		for (eq = i; eq < end && body[eq] != '='; eq++)
+			;
+		if (eq - i == klen && memcmp(body + i, key, klen) == 0 &&
+		    (value == NULL ||
+		     (eq < end && end - eq - 1 == strlen(value) &&
+		      memcmp(body + eq + 1, value, strlen(value)) == 0)))
+			return 1;
+		i = end + 1;
+	}
+	return 0;
+}
+
+/* One request to the listener (see the top of the file). */
+static void
+slack_http_request(void *arg, const struct listen_request *req,
+		   struct listen_reply *reply)
+{
+	struct slack *s = arg;
+	struct slack_command cmd;
+	struct slack_ack *a;
+	char *cause = NULL;
+	int rc;
+
+	if (strcmp(req->path, SLACK_HEALTH_PATH) == 0) {
+		slack_http_health(s, reply);
+		return;
+	}
+	if (strcmp(req->method, "POST") != 0) {
+		slack_http_reply(reply, 405, "POST only");
+		return;
+	}
+	if (!slack_http_is_form(req->content_type)) {
+		log_warn("http: request refused: not a form");
+		slack_http_reply(reply, 415, "form expected");
+		return;
+	}
+	/* Slack testing the certificate: nothing to check or do. */
+	if (slack_form_has(req->body, req->body_len, "ssl_check", "1")) {
+		log_debug("http: ssl_check answered");
+		return;
+	}
+	if (slack_sign_verify(s->signing_secret, req->headers[0],
+			      req->headers[1], req->body, req->body_len,
+			      clock_now(&s->clock), &cause) != 0) {
+		/* The cause never holds the secret or a signature. */
+		log_warn("http: request to %s refused (401): %s", req->path,
+			 cause);
+		free(cause);
+		slack_http_reply(reply, 401, "invalid request signature");
+		return;
+	}
+	if (slack_form_has(req->body, req->body_len, "payload", NULL)) {
+		log_debug("http: interactive payload acknowledged");
+		return;
+	}
+	if (s->stopped || s->closing) {
+		slack_http_reply(reply, 503, "lihui is stopping");
+		return;
+	}
+	if (slack_command_from_form(req->body, req->body_len, &cmd, &cause) !=
+	    0) {
+		log_warn("http: slash command refused: %s", cause);
+		free(cause);
+		slack_http_reply(reply, 400, "not a slash command");
+		return;
+	}
+	rc = slack_command_take(s, NULL, NULL, &cmd, "http", &a);
 	slack_command_release(&cmd);
+	if (rc < 0)
+		slack_http_reply(reply, 400, "not a valid slash command");
+	else if (rc == 1)
+		reply->defer = a->ticket; /* slack_ack_send() answers */
 }
 
 /* Whether text holds a mention of the bot (<@ID> or <@ID|name>). */
@@ -1182,6 +1460,35 @@ out:
 
 /* The adapter's operations. */
 
+/* Mode http: the listener. */
+static int
+slack_http_start(struct slack *s, char **cause)
+{
+	static const char *const paths[] = { SLACK_COMMANDS_PATH,
+					     SLACK_INTERACTIVE_PATH,
+					     SLACK_HEALTH_PATH, NULL };
+	/* In the order slack_http_request() reads them. */
+	static const char *const headers[] = { "X-Slack-Request-Timestamp",
+					       "X-Slack-Signature", NULL };
+	struct listen_config lc;
+
+	memset(&lc, 0, sizeof lc);
+	lc.addr = s->listen_addr;
+	lc.port = s->listen_port;
+	lc.max_body = SLACK_HTTP_MAX_BODY;
+	lc.paths = paths;
+	lc.headers = headers;
+	lc.handler = slack_http_request;
+	lc.arg = s;
+	s->listener = listen_start(s->loop, &lc, cause);
+	if (s->listener == NULL)
+		return -1;
+	log_info("slash commands: http://%s:%d%s, interactivity: %s",
+		 s->listen_addr, listen_port(s->listener), SLACK_COMMANDS_PATH,
+		 SLACK_INTERACTIVE_PATH);
+	return 0;
+}
+
 static int
 slack_start(struct adapter *a, char **cause)
 {
@@ -1218,6 +1525,8 @@ slack_start(struct adapter *a, char **cause)
 	s->drain_timer.data = s;
 	s->ack_timer.data = s;
 	s->timers_open = 1;
+	if (s->http_mode && slack_http_start(s, cause) != 0)
+		return -1;
 	slack_auth_start(s);
 	return 0;
 }
@@ -1433,7 +1742,8 @@ slack_ack_take(struct slack *s, const struct outbox_msg *msg)
 		a = &s->acks[i];
 		if (a->ticket != 0 && strcmp(a->user, msg->user) == 0 &&
 		    strcmp(a->channel, msg->channel_key) == 0 &&
-		    slack_conn_by_serial(s, a->serial) != NULL &&
+		    (a->http ? s->listener != NULL
+			     : slack_conn_by_serial(s, a->serial) != NULL) &&
 		    (best == NULL || a->ticket < best->ticket))
 			best = a;
 	}
@@ -1604,6 +1914,13 @@ slack_close(struct adapter *a, void (*closed_cb)(void *), void *arg)
 		uv_close((uv_handle_t *)&s->drain_timer, slack_timer_closed);
 		uv_close((uv_handle_t *)&s->ack_timer, slack_timer_closed);
 	}
+	if (s->listener != NULL) {
+		struct listener *l = s->listener;
+
+		s->listener = NULL;
+		s->pending++;
+		listen_stop(l, slack_part_closed, s);
+	}
 	if (s->http != NULL) {
 		s->pending++;
 		http_client_close(s->http, slack_part_closed, s);
@@ -1625,6 +1942,8 @@ slack_free(struct adapter *a)
 	free(s->api_url);
 	free(s->bot_token);
 	free(s->app_token);
+	free(s->signing_secret);
+	free(s->listen_addr);
 	free(s->ca_file);
 	free(s->config_name);
 	free(s->bot_user_id);
@@ -1636,9 +1955,14 @@ slack_free(struct adapter *a)
 const struct adapter_ops adapter_slack = {
 	.name = "slack",
 	.caps = ADAPTER_EPHEMERAL,
-	/* Slack truncates text over 40,000 characters; posts stay well
-	 * under it, leaving room for mrkdwn escapes and <@ID> mentions. */
-	.max_text = 12000,
+	/*
+	 * Slack truncates text over 40,000 characters. The renderers'
+	 * Markdown is split at this size before slack_format_post(), which
+	 * at worst makes it about four times longer (a post of short
+	 * @names, each becoming <@U0123456789>), so the mrkdwn stays under
+	 * Slack's limit.
+	 */
+	.max_text = 8000,
 	.create = slack_create,
 	.start = slack_start,
 	.send = slack_send,

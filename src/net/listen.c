@@ -18,6 +18,9 @@
  *   LWS_CALLBACK_HTTP_BODY        the body is appended to a struct buf
  *                                 capped at max_body; past it, 413
  *   LWS_CALLBACK_HTTP_BODY_COMPLETION   the handler is called
+ *   (deferred)                    a handler that set listen_reply.defer
+ *                                 answers later: listen_answer() queues
+ *                                 the reply (LISTEN_DEFERRED until then)
  *   LWS_CALLBACK_HTTP_WRITEABLE   headers, then (next time) the body are
  *                                 written; then the transaction completes
  *                                 (keep-alive) or the connection closes
@@ -39,6 +42,15 @@
  * runs and the listener is freed. A listen_start() that fails after the
  * context exists goes through the same path without a done(). Order for
  * main.c: listen_stop(), keep running the loop until done, then close it.
+ *
+ * Further headers (listen_config.headers): each name is matched once, at
+ * start, against lws's table of the headers it knows (then read by its
+ * token) or else looked up among the headers lws keeps by name (custom
+ * headers, stored lower case with their ':'). Values are copied when the
+ * request line and headers are in, trimmed and bounded.
+ *
+ * Held and deferred replies share one list (l->held): a held one waits
+ * for durable(), a deferred one (defer != 0) for listen_answer().
  *
  * Bodies: only Content-Length bodies are read (lws 4.1 does not decode
  * chunked request bodies); the declared length is checked against
@@ -73,10 +85,18 @@
 #define LISTEN_CTYPE_MAX     256 /* fits the header buffer with room */
 
 enum listen_state {
-	LISTEN_IDLE,	/* waiting for a request */
-	LISTEN_BODY,	/* collecting a POST body */
-	LISTEN_HEADERS, /* a reply is ready: write its headers */
-	LISTEN_CONTENT, /* headers written: write its body */
+	LISTEN_IDLE,	 /* waiting for a request */
+	LISTEN_BODY,	 /* collecting a POST body */
+	LISTEN_HEADERS,	 /* a reply is ready: write its headers */
+	LISTEN_CONTENT,	 /* headers written: write its body */
+	LISTEN_DEFERRED, /* the handler answers later (listen_answer) */
+};
+
+/* A further header the handler reads: by lws token, or by custom name. */
+struct listen_hdr {
+	int token;  /* an lws_token_indexes, or -1 for a custom header */
+	char *name; /* custom: lower case with ':' ("x-slack-signature:") */
+	int len;
 };
 
 struct listener {
@@ -89,7 +109,9 @@ struct listener {
 	listen_handler_fn handler;
 	void *arg;
 	int (*durable)(void *arg, uint64_t gen);
-	struct listen_session *held; /* replies waiting for durable() */
+	struct listen_session *held; /* replies waiting: durable(), answer */
+	struct listen_hdr hdrs[LISTEN_HEADERS_EXTRA];
+	size_t n_hdrs;
 
 	uv_timer_t stop_timer;
 	uint64_t stop_started;
@@ -107,6 +129,7 @@ struct listen_session {
 	char *query;
 	char *content_type;
 	char *authorization;
+	char *hdrs[LISTEN_HEADERS_EXTRA]; /* NULL when absent */
 	struct buf body;
 	int body_init;
 
@@ -116,6 +139,7 @@ struct listen_session {
 	char *reply_body;
 	size_t reply_len;
 	uint64_t after; /* see listen_reply.after */
+	uint64_t defer; /* see listen_reply.defer; 0 once answered */
 
 	/* On l->held while the reply waits for durable(). */
 	struct listener *l;
@@ -140,6 +164,13 @@ static void listen_dispatch(struct listener *l, struct lws *wsi,
 			    struct listen_session *s);
 static int listen_writeable(struct lws *wsi, struct listen_session *s);
 static int listen_header_ok(const char *s);
+static void listen_trim(char *s);
+static int listen_hdrs_setup(struct listener *l, const char *const *names,
+			     char **cause);
+static int listen_hdrs_read(struct listener *l, struct lws *wsi,
+			    struct listen_session *s);
+static void listen_queue(struct lws *wsi, struct listen_session *s, int status,
+			 const char *content_type, char *body, uint64_t after);
 static void listen_begin_teardown(struct listener *l);
 static void listen_count_closing(uv_handle_t *h, void *arg);
 static void listen_stop_tick(uv_timer_t *t);
@@ -187,6 +218,10 @@ listen_start(uv_loop_t *loop, const struct listen_config *cfg, char **cause)
 	l->paths = xcalloc(n + 1, sizeof *l->paths);
 	for (i = 0; i < n; i++)
 		l->paths[i] = xstrdup(cfg->paths[i]);
+	if (listen_hdrs_setup(l, cfg->headers, cause) != 0) {
+		listen_free(l);
+		return NULL;
+	}
 
 	l->protocols[0].name = "lihui-listen";
 	l->protocols[0].callback = listen_callback;
@@ -337,7 +372,109 @@ listen_free(struct listener *l)
 	for (i = 0; l->paths[i] != NULL; i++)
 		free(l->paths[i]);
 	free(l->paths);
+	for (i = 0; i < l->n_hdrs; i++)
+		free(l->hdrs[i].name);
 	free(l);
+}
+
+/*
+ * Match each name of names (NULL: none) against lws's known headers once;
+ * the others are custom headers, looked up by their lower-case name.
+ */
+static int
+listen_hdrs_setup(struct listener *l, const char *const *names, char **cause)
+{
+	struct listen_hdr *h;
+	const unsigned char *known;
+	size_t i, j, len;
+	int tok;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		if (i == LISTEN_HEADERS_EXTRA)
+			return set_cause(cause, "more than %d headers to read",
+					 LISTEN_HEADERS_EXTRA);
+		len = strlen(names[i]);
+		if (len == 0 || len > 128)
+			return set_cause(cause, "invalid header name");
+		h = &l->hdrs[l->n_hdrs++];
+		h->name = xmalloc(len + 2);
+		for (j = 0; j < len; j++) {
+			unsigned char c = (unsigned char)names[i][j];
+
+			if (c <= 0x20 || c >= 0x7f || c == ':')
+				return set_cause(cause, "invalid header name");
+			h->name[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		h->name[len] = ':';
+		h->name[len + 1] = '\0';
+		h->len = (int)len + 1;
+		h->token = -1;
+		for (tok = 0; tok < (int)WSI_TOKEN_COUNT; tok++) {
+			known =
+			    lws_token_to_string((enum lws_token_indexes)tok);
+			if (known != NULL &&
+			    strcmp((const char *)known, h->name) == 0) {
+				h->token = tok;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Copy the further headers of the request into s, trimmed; -1 when one
+ * is longer than LISTEN_HEADER_MAX (the caller answers 431).
+ */
+static int
+listen_hdrs_read(struct listener *l, struct lws *wsi, struct listen_session *s)
+{
+	const struct listen_hdr *h;
+	size_t i;
+	int n;
+	char *v;
+
+	for (i = 0; i < l->n_hdrs; i++) {
+		h = &l->hdrs[i];
+		if (h->token >= 0) {
+			n = lws_hdr_total_length(
+			    wsi, (enum lws_token_indexes)h->token);
+			if (n <= 0)
+				continue; /* absent (or empty) */
+		} else {
+			n = lws_hdr_custom_length(wsi, h->name, h->len);
+			if (n < 0)
+				continue; /* absent */
+		}
+		v = xmalloc((size_t)n + 1);
+		if (h->token >= 0)
+			n = lws_hdr_copy(wsi, v, n + 1,
+					 (enum lws_token_indexes)h->token);
+		else
+			n = lws_hdr_custom_copy(wsi, v, n + 1, h->name, h->len);
+		if (n < 0) {
+			free(v);
+			continue;
+		}
+		v[n] = '\0';
+		listen_trim(v);
+		s->hdrs[i] = v;
+		if (strlen(v) > LISTEN_HEADER_MAX)
+			return -1;
+	}
+	return 0;
+}
+
+/* Remove blanks (space, tab) at both ends of s, in place. */
+static void
+listen_trim(char *s)
+{
+	size_t start = strspn(s, " \t"), n = strlen(s);
+
+	while (n > start && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	memmove(s, s + start, n - start);
+	s[n - start] = '\0';
 }
 
 static void
@@ -359,11 +496,15 @@ listen_unhold(struct listen_session *s)
 static void
 listen_session_release(struct listen_session *s)
 {
+	size_t i;
+
 	listen_unhold(s);
 	free(s->path);
 	free(s->query);
 	free(s->content_type);
 	free(s->authorization);
+	for (i = 0; i < LISTEN_HEADERS_EXTRA; i++)
+		free(s->hdrs[i]);
 	if (s->body_init)
 		buf_release(&s->body);
 	free(s->reply_type);
@@ -466,9 +607,16 @@ listen_http(struct listener *l, struct lws *wsi, struct listen_session *s,
 
 	s->query = listen_query(wsi);
 	s->content_type = listen_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
+	listen_trim(s->content_type);
 	s->authorization = listen_header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
 	buf_init(&s->body, l->max_body);
 	s->body_init = 1;
+	if (listen_hdrs_read(l, wsi, s) != 0) {
+		log_warn("request with a header over %d bytes refused",
+			 LISTEN_HEADER_MAX);
+		listen_error(wsi, s, 431, "request header too large");
+		return 0;
+	}
 
 	/* a GET's body is not read: close rather than parse it as a request */
 	s->close = !s->post && has_body;
@@ -595,6 +743,45 @@ listen_error(struct lws *wsi, struct listen_session *s, int status,
 	lws_callback_on_writable(wsi);
 }
 
+/* Put s on the listener's list of waiting replies. */
+static void
+listen_hold(struct listener *l, struct lws *wsi, struct listen_session *s)
+{
+	if (s->is_held)
+		return;
+	s->l = l;
+	s->wsi = wsi;
+	s->held_next = l->held;
+	if (l->held != NULL)
+		l->held->held_prev = s;
+	l->held = s;
+	s->is_held = 1;
+}
+
+/*
+ * Queue a handler's reply (body allocated or NULL, now s's); an invalid
+ * one goes as 500.
+ */
+static void
+listen_queue(struct lws *wsi, struct listen_session *s, int status,
+	     const char *content_type, char *body, uint64_t after)
+{
+	if (status < 200 || status > 599 || content_type == NULL ||
+	    !listen_header_ok(content_type)) {
+		log_error("handler gave an invalid reply (status %d)", status);
+		free(body);
+		listen_error(wsi, s, 500, "internal error");
+		return;
+	}
+	s->status = status;
+	s->reply_type = xstrdup(content_type);
+	s->reply_body = body;
+	s->reply_len = body != NULL ? strlen(body) : 0;
+	s->after = after;
+	s->state = LISTEN_HEADERS;
+	lws_callback_on_writable(wsi);
+}
+
 /* Call the handler on a complete request and queue its reply. */
 static void
 listen_dispatch(struct listener *l, struct lws *wsi, struct listen_session *s)
@@ -610,6 +797,7 @@ listen_dispatch(struct listener *l, struct lws *wsi, struct listen_session *s)
 	req.authorization = s->authorization;
 	req.body = buf_str(&s->body);
 	req.body_len = s->body.len;
+	req.headers = l->n_hdrs > 0 ? (const char *const *)s->hdrs : NULL;
 
 	memset(&reply, 0, sizeof reply);
 	reply.status = 200;
@@ -617,22 +805,37 @@ listen_dispatch(struct listener *l, struct lws *wsi, struct listen_session *s)
 	reply.body = NULL;
 	l->handler(l->arg, &req, &reply);
 
-	if (reply.status < 200 || reply.status > 599 ||
-	    reply.content_type == NULL ||
-	    !listen_header_ok(reply.content_type)) {
-		log_error("handler gave an invalid reply (status %d)",
-			  reply.status);
+	if (reply.defer != 0) {
 		free(reply.body);
-		listen_error(wsi, s, 500, "internal error");
+		s->defer = reply.defer;
+		s->state = LISTEN_DEFERRED;
+		listen_hold(l, wsi, s);
+		lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT,
+				LISTEN_DEFER_SECS);
 		return;
 	}
-	s->status = reply.status;
-	s->reply_type = xstrdup(reply.content_type);
-	s->reply_body = reply.body;
-	s->reply_len = reply.body != NULL ? strlen(reply.body) : 0;
-	s->after = reply.after;
-	s->state = LISTEN_HEADERS;
-	lws_callback_on_writable(wsi);
+	listen_queue(wsi, s, reply.status, reply.content_type, reply.body,
+		     reply.after);
+}
+
+int
+listen_answer(struct listener *l, uint64_t defer, int status,
+	      const char *content_type, char *body)
+{
+	struct listen_session *s;
+
+	for (s = l->held; s != NULL; s = s->held_next)
+		if (s->defer == defer && s->state == LISTEN_DEFERRED)
+			break;
+	if (defer == 0 || s == NULL) {
+		free(body);
+		return -1;
+	}
+	listen_unhold(s);
+	s->defer = 0;
+	lws_set_timeout(s->wsi, NO_PENDING_TIMEOUT, 0);
+	listen_queue(s->wsi, s, status, content_type, body, 0);
+	return 0;
 }
 
 void
@@ -642,7 +845,7 @@ listen_durable(struct listener *l)
 
 	for (s = l->held; s != NULL; s = next) {
 		next = s->held_next;
-		if (l->durable(l->arg, s->after)) {
+		if (s->defer == 0 && l->durable(l->arg, s->after)) {
 			listen_unhold(s);
 			lws_callback_on_writable(s->wsi);
 		}
@@ -678,15 +881,7 @@ listen_writeable(struct lws *wsi, struct listen_session *s)
 		if (s->after != 0 && l->durable != NULL &&
 		    !l->durable(l->arg, s->after)) {
 			/* listen_durable() asks for WRITEABLE again. */
-			if (!s->is_held) {
-				s->l = l;
-				s->wsi = wsi;
-				s->held_next = l->held;
-				if (l->held != NULL)
-					l->held->held_prev = s;
-				l->held = s;
-				s->is_held = 1;
-			}
+			listen_hold(l, wsi, s);
 			return 0;
 		}
 		if (lws_add_http_common_headers(wsi, (unsigned int)s->status,
