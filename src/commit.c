@@ -58,7 +58,12 @@ struct committer {
 	struct store_checkpointer *checkpointer; /* NULL: a store in memory */
 	int checkpointing;			 /* the work is queued */
 	int checkpoint_pages;			 /* when to run one */
-	char *checkpoint_error;			 /* from the worker */
+	/* store_generation() when the last one was queued: the WAL's page
+	 * count changes only at a commit, so without a commit since then
+	 * the same count would queue checkpoint after checkpoint. */
+	uint64_t checkpoint_gen;
+	uint64_t checkpoints;	/* queued so far */
+	char *checkpoint_error; /* from the worker */
 	uv_fs_t sync;
 	int syncing;
 	uint64_t target;   /* the batch the running sync covers */
@@ -159,14 +164,20 @@ committer_checkpoint_done(uv_work_t *req, int status)
 static void
 committer_checkpoint(struct committer *c)
 {
+	uint64_t gen = store_generation(c->store);
+
 	if (c->checkpointer == NULL || c->checkpointing || c->closed != NULL ||
-	    store_wal_pages(c->store) < c->checkpoint_pages)
+	    store_wal_pages(c->store) < c->checkpoint_pages ||
+	    (c->checkpoints > 0 && gen == c->checkpoint_gen))
 		return;
 	c->checkpoint.data = c;
 	if (uv_queue_work(c->check.loop, &c->checkpoint,
 			  committer_checkpoint_work,
-			  committer_checkpoint_done) == 0)
+			  committer_checkpoint_done) == 0) {
 		c->checkpointing = 1;
+		c->checkpoint_gen = gen;
+		c->checkpoints++;
+	}
 }
 
 static void
@@ -268,6 +279,12 @@ void
 committer_set_checkpoint(struct committer *c, int pages)
 {
 	c->checkpoint_pages = pages;
+}
+
+uint64_t
+committer_checkpoints(const struct committer *c)
+{
+	return c->checkpoints;
 }
 
 void

@@ -32,5 +32,7 @@ void committer_free(struct committer *c);
 
 /** Checkpoint when a commit leaves this many WAL pages (tests). */
 void committer_set_checkpoint(struct committer *c, int pages);
+/** How many checkpoints were queued so far (tests). */
+uint64_t committer_checkpoints(const struct committer *c);
 
 #endif

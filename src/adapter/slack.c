@@ -143,9 +143,11 @@
 
 #define SLACK_HELLO_MS 10000
 /* How long a replaced connection is still read (see slack_hello()). */
-#define SLACK_DRAIN_MS	       3000
-#define SLACK_PING_MS	       30000U
-#define SLACK_ACK_DEADLINE_MS  2500
+#define SLACK_DRAIN_MS	      3000
+#define SLACK_PING_MS	      30000U
+#define SLACK_ACK_DEADLINE_MS 2500
+/* How long a ready ack waits for a connection to go out on. */
+#define SLACK_ACK_GIVE_UP_MS   2900
 #define SLACK_ACK_CHECK_MS     100
 #define SLACK_ACKS_MAX	       256
 #define SLACK_RECENT	       512
@@ -225,6 +227,8 @@ struct slack {
 	uv_timer_t timer;	/* auth.test retry, reconnect backoff */
 	uv_timer_t hello_timer; /* next's hello deadline */
 	uv_timer_t drain_timer; /* closes the retiring connections */
+	uv_timer_t open_timer;	/* starts the connection to pending_url */
+	char *pending_url;	/* from apps.connections.open; a secret */
 	uv_timer_t ack_timer;	/* flush and deadline of waiting acks */
 	int timers_open;
 
@@ -682,6 +686,8 @@ slack_disable(struct slack *s)
 			slack_conn_drop(s->conns[i]);
 }
 
+static void slack_ack_arm(struct slack *s, uint64_t ms);
+
 /* The drain time of the replaced connections is over: close them. */
 static void
 slack_drain(uv_timer_t *t)
@@ -719,6 +725,9 @@ slack_hello(struct slack *s, struct slack_conn *c, const struct slack_frame *f)
 	} else
 		log_info("socket mode: connected");
 	s->cur = c;
+	/* Acks that waited for a connection go now. */
+	if (s->n_acks > 0)
+		slack_ack_arm(s, 0);
 	if (f->connection_time >= 0)
 		log_debug("socket mode: Slack keeps this connection about "
 			  "%ld s",
@@ -898,6 +907,19 @@ slack_conn_start(struct slack *s, const char *url)
 }
 
 static void
+slack_open_deferred(uv_timer_t *t)
+{
+	struct slack *s = t->data;
+	char *url = s->pending_url;
+
+	s->pending_url = NULL;
+	s->asking = 0;
+	if (url != NULL && !s->closing && !s->disabled)
+		slack_conn_start(s, url);
+	free(url);
+}
+
+static void
 slack_connections_opened(void *arg, const struct slack_api_result *r)
 {
 	struct slack *s = arg;
@@ -917,7 +939,18 @@ slack_connections_opened(void *arg, const struct slack_api_result *r)
 			slack_schedule(s, r->retry_after);
 		return;
 	}
-	slack_conn_start(s, r->url);
+	/*
+	 * Connect from a timer, in the next loop round: libwebsockets
+	 * closes a socket that ends (the old connection, which Slack may
+	 * close right now) before libuv has let go of its watcher, and a
+	 * socket opened in the same round could get that number back,
+	 * which libuv cannot watch. Still asking meanwhile: nothing else
+	 * connects.
+	 */
+	s->asking = 1;
+	free(s->pending_url);
+	s->pending_url = xstrdup(r->url);
+	uv_timer_start(&s->open_timer, slack_open_deferred, 0, 0);
 }
 
 static void
@@ -1050,6 +1083,7 @@ slack_ack_free(struct slack *s, struct slack_ack *a)
 static void
 slack_ack_send(struct slack *s, struct slack_ack *a)
 {
+	struct slack_conn *c;
 	char *ack;
 
 	if (a->http && s->listener != NULL && a->text != NULL)
@@ -1060,8 +1094,18 @@ slack_ack_send(struct slack *s, struct slack_ack *a)
 		listen_answer(s->listener, a->ticket, 200,
 			      "text/plain; charset=utf-8", NULL);
 	else if (!a->http) {
+		c = slack_conn_by_serial(s, a->serial);
+		/*
+		 * Its connection is gone and the next one has not said hello
+		 * yet (Slack closed the old one at once): the ack waits for
+		 * it, while Slack's 3 s allow.
+		 */
+		if ((c == NULL || c->closing || !ws_client_is_open(c->ws)) &&
+		    (s->cur == NULL || s->cur->closing) &&
+		    uv_now(s->loop) - a->came < SLACK_ACK_GIVE_UP_MS)
+			return;
 		ack = slack_ack_build(a->envelope_id, a->text);
-		slack_conn_send(s, slack_conn_by_serial(s, a->serial), ack);
+		slack_conn_send(s, c, ack);
 		free(ack);
 	}
 	slack_ack_free(s, a);
@@ -1519,10 +1563,12 @@ slack_start(struct adapter *a, char **cause)
 	uv_timer_init(s->loop, &s->timer);
 	uv_timer_init(s->loop, &s->hello_timer);
 	uv_timer_init(s->loop, &s->drain_timer);
+	uv_timer_init(s->loop, &s->open_timer);
 	uv_timer_init(s->loop, &s->ack_timer);
 	s->timer.data = s;
 	s->hello_timer.data = s;
 	s->drain_timer.data = s;
+	s->open_timer.data = s;
 	s->ack_timer.data = s;
 	s->timers_open = 1;
 	if (s->http_mode && slack_http_start(s, cause) != 0)
@@ -1908,7 +1954,8 @@ slack_close(struct adapter *a, void (*closed_cb)(void *), void *arg)
 	}
 	if (s->timers_open) {
 		s->timers_open = 0;
-		s->pending += 4;
+		s->pending += 5;
+		uv_close((uv_handle_t *)&s->open_timer, slack_timer_closed);
 		uv_close((uv_handle_t *)&s->timer, slack_timer_closed);
 		uv_close((uv_handle_t *)&s->hello_timer, slack_timer_closed);
 		uv_close((uv_handle_t *)&s->drain_timer, slack_timer_closed);
@@ -1940,6 +1987,7 @@ slack_free(struct adapter *a)
 	gate_free(s->gate);
 	slack_api_free(s->api);
 	free(s->api_url);
+	free(s->pending_url);
 	free(s->bot_token);
 	free(s->app_token);
 	free(s->signing_secret);

@@ -33,12 +33,15 @@
  */
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <uv.h>
@@ -52,6 +55,7 @@
 struct http_sock {
 	uv_poll_t poll;
 	curl_socket_t fd;
+	int poll_fd; /* a dup() of fd that poll watches, or -1 (see below) */
 	struct http_client *client;
 	struct http_sock *prev;
 	struct http_sock *next;
@@ -367,10 +371,31 @@ http_socket_cb(CURL *easy, curl_socket_t s, int what, void *userp,
 	if (hs == NULL) {
 		hs = xcalloc(1, sizeof *hs);
 		hs->fd = s;
+		hs->poll_fd = -1;
 		hs->client = c;
 		error = uv_poll_init_socket(c->loop, &hs->poll, s);
+		if (error == UV_EEXIST) {
+			/*
+			 * libuv still has a watcher for this descriptor number:
+			 * another library on the loop (libwebsockets) closed a
+			 * socket of its own before its poll handle finished
+			 * closing, and the number came back to us. Watch a
+			 * duplicate of the socket instead (the same socket
+			 * under a number libuv has no watcher for).
+			 */
+			hs->poll_fd = fcntl(s, F_DUPFD_CLOEXEC, 0);
+			error = hs->poll_fd < 0
+				    ? uv_translate_sys_error(errno)
+				    : uv_poll_init_socket(c->loop, &hs->poll,
+							  hs->poll_fd);
+			if (error == 0)
+				log_debug("socket %d watched as %d", (int)s,
+					  hs->poll_fd);
+		}
 		if (error != 0) {
 			log_warn("cannot watch socket: %s", uv_strerror(error));
+			if (hs->poll_fd >= 0)
+				close(hs->poll_fd);
 			free(hs);
 			return -1;
 		}
@@ -454,6 +479,8 @@ http_on_handle_closed(uv_handle_t *h)
 		struct http_sock *hs = h->data;
 
 		c = hs->client;
+		if (hs->poll_fd >= 0)
+			close(hs->poll_fd);
 		free(hs);
 	} else
 		c = h->data;

@@ -23,18 +23,15 @@
 
 #include <uv.h>
 
-struct fake_http;
+#include "fake-server.h"
 
-struct fake_http_header {
-	char *name;
-	char *value; /* leading and trailing blanks removed */
-};
+struct fake_http;
 
 /* One recorded request; owned by the server, valid until it is closed. */
 struct fake_http_request {
 	char *method;
 	char *target; /* as sent: path and query */
-	struct fake_http_header *headers;
+	struct fake_server_header *headers;
 	size_t nheaders;
 	char *body; /* NUL-terminated; "" when empty */
 	size_t body_len;

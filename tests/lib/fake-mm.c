@@ -3,28 +3,27 @@
  * fake-mm.c: the fake Mattermost server for tests; see fake-mm.h for what
  * it answers.
  *
- * How it works. One listener on 127.0.0.1; every accepted socket is a
- * struct fake_conn that starts in HTTP mode. Bytes collect in a capped
- * buffer; each complete request (head plus Content-Length body) is
+ * How it works. The listener, the connections, HTTP parsing and the
+ * WebSocket protocol are fake-server.c's. Each complete request is
  * recorded and then, in this order: matched against the scripts (fail,
  * hang, slow), taken as a WebSocket upgrade if it is GET
  * /api/v4/websocket, or routed through the REST table (404 for an unknown
  * route, 401 for a bad token, then the route's handler). A hung request
- * stops the connection's parsing for good; a slow one keeps its answer in
- * the connection until the connection's timer fires, and parsing waits.
+ * stops the connection's parsing for good; a slow one's answer waits in
+ * the connection (fake_server_send_later()), and so does parsing.
  *
- * After a 101 the connection is in WebSocket mode and the buffer holds
- * client frames. A logged-in connection is attached to a struct
- * fake_session: the connection id, the next seq and the last
- * FAKE_MM_REPLAY event frames (by seq). Sessions outlive their
- * connections, so events pushed while the client is away are kept and a
- * resume sends them; fake_mm_ws_restart() frees them all. The connection
- * timer doubles as the 5 s login deadline in WebSocket mode.
+ * After a 101 the connection is in WebSocket mode and its text messages
+ * come to fake_ws_message(). A logged-in connection is attached to a
+ * struct fake_session (the connection's data): the connection id, the
+ * next seq and the last FAKE_MM_REPLAY event frames (by seq). Sessions
+ * outlive their connections, so events pushed while the client is away
+ * are kept and a resume sends them; fake_mm_ws_restart() frees them all.
+ * The connection timer is the 5 s login deadline in WebSocket mode.
  *
- * Each connection owns two libuv handles and frees itself when both are
- * closed; the server frees itself when its listener and every connection
- * are gone. When adding a REST route, add it to fake_routes[] with a
- * handler that returns the status and sets the JSON answer.
+ * The server (struct fake_mm) is freed when fake-server.c has closed its
+ * listener and every connection. When adding a REST route, add it to
+ * fake_routes[] with a handler that returns the status and sets the JSON
+ * answer.
  */
 
 #include <ctype.h>
@@ -38,32 +37,23 @@
 #include <json-c/json.h>
 
 #include "fake-mm.h"
+#include "fake-server.h"
 #include "lihui/buf.h"
 #include "lihui/utf8.h"
 #include "lihui/xmalloc.h"
-#include "loopback.h"
 
 #define FAKE_MM_MAX_REQUEST	(8 * 1024 * 1024)
-#define FAKE_MM_MAX_HEADERS	100
 #define FAKE_MM_MAX_SEGMENTS	16
 #define FAKE_MM_WS_MAX_MESSAGE	8192
 #define FAKE_MM_REPLAY		128
 #define FAKE_MM_MAX_SESSIONS	16
 #define FAKE_MM_AUTH_TIMEOUT_MS 5000
-#define FAKE_MM_LINGER_MS	1000
 /* Posts of "posted" events kept for GET /channels/{id}/posts. */
 #define FAKE_MM_KEPT_POSTS 1024
 /* Most posts in one answer of GET /channels/{id}/posts. */
 #define FAKE_MM_POSTS_PAGE 200
 /* create_at of the first thing made: 2026-11-26T08:00:00Z in ms. */
 #define FAKE_MM_EPOCH_MS 1795680000000LL
-
-#define FAKE_WS_CONT   0x0
-#define FAKE_WS_TEXT   0x1
-#define FAKE_WS_BINARY 0x2
-#define FAKE_WS_CLOSE  0x8
-#define FAKE_WS_PING   0x9
-#define FAKE_WS_PONG   0xa
 
 enum fake_script_kind {
 	FAKE_SCRIPT_FAIL,
@@ -102,52 +92,14 @@ struct fake_channel {
 struct fake_session {
 	char id[27];
 	uint64_t next_seq;
-	char *replay[FAKE_MM_REPLAY]; /* event frames, at seq % REPLAY */
-	struct fake_conn *conn;	      /* its client, or NULL */
-};
-
-enum fake_conn_mode {
-	FAKE_CONN_HTTP,
-	FAKE_CONN_WS,
-};
-
-struct fake_conn {
-	uv_tcp_t tcp;
-	uv_timer_t timer;
-	struct fake_mm *server;
-	enum fake_conn_mode mode;
-	uint64_t serial; /* higher is newer */
-	struct buf in;
-	int open; /* handles not closed yet */
-	int closing;
-	int hung;
-	char *slow; /* an answer waiting for the timer */
-	size_t slow_len;
-	struct fake_session *session; /* WebSocket: NULL until logged in */
-	struct buf msg;		      /* WebSocket: fragments so far */
-	int msg_opcode;		      /* 0: no message under way */
-	int close_sent;
-	int draining; /* answered for the last time; reading to EOF */
-	uv_shutdown_t shutdown;
-	struct fake_conn *prev;
-	struct fake_conn *next;
-};
-
-struct fake_write {
-	uv_write_t req;
-	char *data;
-	struct fake_conn *conn;
-	int close_after;
+	char *replay[FAKE_MM_REPLAY];  /* event frames, at seq % REPLAY */
+	struct fake_server_conn *conn; /* its client, or NULL */
 };
 
 struct fake_mm {
 	uv_loop_t *loop;
-	uv_tcp_t listener;
-	int port;
+	struct fake_server *server;
 	char *token;
-	int closing;
-	int open; /* the listener and every connection */
-	uint64_t serial;
 	uint64_t ids;	/* a counter for made-up ids */
 	int64_t now_ms; /* create_at of the next thing made */
 
@@ -176,7 +128,6 @@ struct fake_mm {
 	struct fake_mm_command *commands;
 	size_t ncommands;
 
-	struct fake_conn *conns;
 	struct fake_session *sessions[FAKE_MM_MAX_SESSIONS];
 	size_t nsessions;
 	uint64_t refuse_until; /* uv_now() before which upgrades get 503 */
@@ -184,7 +135,6 @@ struct fake_mm {
 	int echo_posts;
 	int ws_connections;
 	int ws_resumes;
-	int ws_pongs;
 	char **received;
 	size_t nreceived;
 };
@@ -197,22 +147,24 @@ struct fake_route {
 		  char *const *, struct json_object **);
 };
 
-static void fake_on_connection(uv_stream_t *, int);
-static void fake_on_alloc(uv_handle_t *, size_t, uv_buf_t *);
-static void fake_on_read(uv_stream_t *, ssize_t, const uv_buf_t *);
-static void fake_on_write(uv_write_t *, int);
-static void fake_on_timer(uv_timer_t *);
-static void fake_on_listener_closed(uv_handle_t *);
-static void fake_on_conn_closed(uv_handle_t *);
-static void fake_conn_close(struct fake_conn *);
-static void fake_conn_linger(struct fake_conn *);
-static int fake_conn_parse(struct fake_conn *);
-static int fake_ws_parse(struct fake_conn *);
-static void fake_handle(struct fake_conn *, size_t);
-static void fake_free(struct fake_mm *);
+static void fake_on_request(struct fake_server_conn *,
+			    struct fake_server_request *);
+static void fake_ws_message(struct fake_server_conn *, const char *, size_t);
+static void fake_ws_timer(struct fake_server_conn *);
+static void fake_conn_detach(struct fake_server_conn *);
+static void fake_free(void *);
+static void fake_handle(struct fake_server_conn *, size_t);
+
+static const struct fake_server_ops fake_ops = {
+	.request = fake_on_request,
+	.ws_message = fake_ws_message,
+	.ws_timer = fake_ws_timer,
+	.detach = fake_conn_detach,
+	.freed = fake_free,
+};
 static void fake_session_free(struct fake_mm *, struct fake_session *);
 static int fake_rest(struct fake_mm *, const struct fake_mm_request *, char **);
-static void fake_ws_upgrade(struct fake_conn *, size_t);
+static void fake_ws_upgrade(struct fake_server_conn *, size_t);
 static void fake_push_posted(struct fake_mm *, const char *, const char *);
 static char *fake_posted_data(struct fake_mm *, const char *, const char *,
 			      const char *, const char *, struct json_object *);
@@ -285,24 +237,15 @@ struct fake_mm *
 fake_mm_new(uv_loop_t *loop, const char *token, char **cause)
 {
 	struct fake_mm *f;
-	int error;
 
 	f = xcalloc(1, sizeof *f);
 	f->loop = loop;
 	f->token = xstrdup(token);
 	f->now_ms = FAKE_MM_EPOCH_MS;
-	error = uv_tcp_init(loop, &f->listener);
-	if (error != 0) {
+	f->server = fake_server_new(loop, &fake_ops, f, FAKE_MM_MAX_REQUEST,
+				    FAKE_MM_WS_MAX_MESSAGE, cause);
+	if (f->server == NULL) {
 		fake_free(f);
-		set_cause(cause, "cannot create socket: %s",
-			  uv_strerror(error));
-		return NULL;
-	}
-	f->listener.data = f;
-	f->open = 1;
-	if (loopback_listen(&f->listener, fake_on_connection, &f->port,
-			    cause) != 0) {
-		fake_mm_close(f);
 		return NULL;
 	}
 
@@ -320,24 +263,20 @@ fake_mm_new(uv_loop_t *loop, const char *token, char **cause)
 void
 fake_mm_close(struct fake_mm *f)
 {
-	if (f->closing)
-		return;
-	f->closing = 1;
-	while (f->conns != NULL)
-		fake_conn_close(f->conns);
-	uv_close((uv_handle_t *)&f->listener, fake_on_listener_closed);
+	fake_server_close(f->server);
 }
 
 int
 fake_mm_port(const struct fake_mm *f)
 {
-	return f->port;
+	return fake_server_port(f->server);
 }
 
 char *
 fake_mm_url(const struct fake_mm *f, const char *path)
 {
-	return xasprintf("http://127.0.0.1:%d%s", f->port, path);
+	return xasprintf("http://127.0.0.1:%d%s", fake_server_port(f->server),
+			 path);
 }
 
 void
@@ -605,13 +544,7 @@ fake_mm_last(const struct fake_mm *f, const char *method, const char *pattern)
 const char *
 fake_mm_header(const struct fake_mm_request *r, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < r->nheaders; i++) {
-		if (strcasecmp(r->headers[i].name, name) == 0)
-			return r->headers[i].value;
-	}
-	return NULL;
+	return fake_server_header(r->headers, r->nheaders, name);
 }
 
 size_t
@@ -701,7 +634,7 @@ fake_mm_ws_resumes(const struct fake_mm *f)
 int
 fake_mm_ws_pongs(const struct fake_mm *f)
 {
-	return f->ws_pongs;
+	return fake_server_ws_pongs(f->server);
 }
 
 size_t
@@ -717,15 +650,15 @@ fake_mm_ws_received_at(const struct fake_mm *f, size_t i)
 }
 
 /* The newest open WebSocket connection (logged in if want_session). */
-static struct fake_conn *
+static struct fake_server_conn *
 fake_ws_newest(const struct fake_mm *f, int want_session)
 {
-	struct fake_conn *c, *best = NULL;
+	struct fake_server_conn *c, *best = NULL;
 
-	for (c = f->conns; c != NULL; c = c->next) {
-		if (c->mode != FAKE_CONN_WS || c->closing || c->close_sent)
+	for (c = fake_server_conns(f->server); c != NULL; c = c->next) {
+		if (c->mode != FAKE_SERVER_WS || c->closing || c->close_sent)
 			continue;
-		if (want_session && c->session == NULL)
+		if (want_session && c->data == NULL)
 			continue;
 		if (best == NULL || c->serial > best->serial)
 			best = c;
@@ -736,11 +669,11 @@ fake_ws_newest(const struct fake_mm *f, int want_session)
 int
 fake_mm_ws_open(const struct fake_mm *f)
 {
-	struct fake_conn *c;
+	struct fake_server_conn *c;
 	int n = 0;
 
-	for (c = f->conns; c != NULL; c = c->next) {
-		if (c->mode == FAKE_CONN_WS && !c->closing && !c->close_sent)
+	for (c = fake_server_conns(f->server); c != NULL; c = c->next) {
+		if (c->mode == FAKE_SERVER_WS && !c->closing && !c->close_sent)
 			n++;
 	}
 	return n;
@@ -749,17 +682,19 @@ fake_mm_ws_open(const struct fake_mm *f)
 int
 fake_mm_ws_authenticated(const struct fake_mm *f)
 {
-	struct fake_conn *c = fake_ws_newest(f, 0);
+	struct fake_server_conn *c = fake_ws_newest(f, 0);
 
-	return c != NULL && c->session != NULL;
+	return c != NULL && c->data != NULL;
 }
 
 const char *
 fake_mm_ws_connection_id(const struct fake_mm *f)
 {
-	struct fake_conn *c = fake_ws_newest(f, 1);
+	struct fake_server_conn *c = fake_ws_newest(f, 1);
 
-	return c != NULL ? c->session->id : NULL;
+	const struct fake_session *s = c != NULL ? c->data : NULL;
+
+	return s != NULL ? s->id : NULL;
 }
 
 void
@@ -783,400 +718,82 @@ fake_mm_ws_echo_posts(struct fake_mm *f, int on)
 
 /* Waiting. */
 
+/* fake_mm_wait()'s condition in the shape fake_server_wait() calls. */
 struct fake_wait {
-	uv_timer_t timer;
-	int expired;
+	struct fake_mm *f;
+	int (*done)(struct fake_mm *, void *);
+	void *arg;
 };
 
-static void
-fake_on_wait_timer(uv_timer_t *t)
+static int
+fake_wait_done(void *arg)
 {
-	struct fake_wait *w = t->data;
+	struct fake_wait *w = arg;
 
-	w->expired = 1;
-}
-
-static void
-fake_on_wait_closed(uv_handle_t *h)
-{
-	free(h->data);
+	return w->done(w->f, w->arg);
 }
 
 int
 fake_mm_wait(struct fake_mm *f, int (*done)(struct fake_mm *, void *),
 	     void *arg, uint64_t timeout_ms)
 {
-	struct fake_wait *w = xcalloc(1, sizeof *w);
-	int rc;
+	struct fake_wait w = { f, done, arg };
 
-	if (uv_timer_init(f->loop, &w->timer) != 0)
-		fatal("cannot start a timer");
-	w->timer.data = w;
-	uv_timer_start(&w->timer, fake_on_wait_timer, timeout_ms, 0);
-	while (!done(f, arg) && !w->expired)
-		uv_run(f->loop, UV_RUN_ONCE);
-	rc = done(f, arg) ? 0 : -1;
-	uv_close((uv_handle_t *)&w->timer, fake_on_wait_closed);
-	return rc;
+	return fake_server_wait(f->loop, fake_wait_done, &w, timeout_ms);
 }
 
 /* Connections. */
 
-static void
-fake_on_connection(uv_stream_t *listener, int status)
-{
-	struct fake_mm *f = listener->data;
-	struct fake_conn *c;
-
-	if (status < 0 || f->closing)
-		return;
-	c = xcalloc(1, sizeof *c);
-	c->server = f;
-	c->serial = ++f->serial;
-	buf_init(&c->in, FAKE_MM_MAX_REQUEST);
-	buf_init(&c->msg, FAKE_MM_WS_MAX_MESSAGE);
-	if (uv_tcp_init(f->loop, &c->tcp) != 0) {
-		free(c);
-		return;
-	}
-	if (uv_timer_init(f->loop, &c->timer) != 0)
-		fatal("cannot start a timer");
-	c->tcp.data = c;
-	c->timer.data = c;
-	c->open = 2;
-	f->open++;
-	c->next = f->conns;
-	if (f->conns != NULL)
-		f->conns->prev = c;
-	f->conns = c;
-	if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0 ||
-	    uv_read_start((uv_stream_t *)&c->tcp, fake_on_alloc,
-			  fake_on_read) != 0)
-		fake_conn_close(c);
-}
-
-static void
-fake_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
-{
-	(void)h;
-	b->base = xmalloc(suggested);
-	b->len = suggested;
-}
-
-static void
-fake_on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
-{
-	struct fake_conn *c = s->data;
-	int rc;
-
-	if (n < 0 || buf_add(&c->in, b->base, n > 0 ? (size_t)n : 0) != 0) {
-		free(b->base);
-		fake_conn_close(c);
-		return;
-	}
-	free(b->base);
-	if (c->draining) {
-		buf_reset(&c->in);
-		return;
-	}
-	if (c->closing || c->hung || c->slow != NULL)
-		return;
-	rc = c->mode == FAKE_CONN_WS ? fake_ws_parse(c) : fake_conn_parse(c);
-	if (rc != 0)
-		fake_conn_close(c);
-}
-
-static void
-fake_on_write(uv_write_t *req, int status)
-{
-	struct fake_write *w = (struct fake_write *)req;
-
-	if (status == 0 && w->close_after)
-		fake_conn_linger(w->conn);
-	free(w->data);
-	free(w);
-}
-
-/* Send len bytes of data (taken over) on c; close c afterwards if asked. */
-static void
-fake_send(struct fake_conn *c, char *data, size_t len, int close_after)
-{
-	struct fake_write *w;
-	uv_buf_t b;
-
-	if (c->closing || c->draining) {
-		free(data);
-		return;
-	}
-	w = xcalloc(1, sizeof *w);
-	w->data = data;
-	w->conn = c;
-	w->close_after = close_after;
-	b.base = data;
-	b.len = len;
-	if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, fake_on_write) !=
-	    0) {
-		free(data);
-		free(w);
-		fake_conn_close(c);
-	}
-}
-
-static void
-fake_on_listener_closed(uv_handle_t *h)
-{
-	struct fake_mm *f = h->data;
-
-	if (--f->open == 0)
-		fake_free(f);
-}
-
-static void
-fake_on_conn_closed(uv_handle_t *h)
-{
-	struct fake_conn *c = h->data;
-	struct fake_mm *f = c->server;
-
-	if (--c->open > 0)
-		return;
-	buf_release(&c->in);
-	buf_release(&c->msg);
-	free(c->slow);
-	free(c);
-	if (--f->open == 0 && f->closing)
-		fake_free(f);
-}
-
 /* Take c from its session: nothing more is sent to it. */
 static void
-fake_conn_detach(struct fake_conn *c)
+fake_conn_detach(struct fake_server_conn *c)
 {
-	if (c->session != NULL && c->session->conn == c)
-		c->session->conn = NULL;
-	c->session = NULL;
-}
+	struct fake_session *s = c->data;
 
-static void
-fake_conn_close(struct fake_conn *c)
-{
-	struct fake_mm *f = c->server;
-
-	if (c->closing)
-		return;
-	c->closing = 1;
-	fake_conn_detach(c);
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		f->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	uv_close((uv_handle_t *)&c->tcp, fake_on_conn_closed);
-	uv_close((uv_handle_t *)&c->timer, fake_on_conn_closed);
-}
-
-static void
-fake_on_shutdown(uv_shutdown_t *req, int status)
-{
-	(void)req;
-	(void)status;
-}
-
-/*
- * Close c once the peer has read the last answer: shut down our side and
- * read until its EOF (or FAKE_MM_LINGER_MS). Closing with unread input
- * would send a reset that may destroy that answer.
- */
-static void
-fake_conn_linger(struct fake_conn *c)
-{
-	if (c->closing || c->draining)
-		return;
-	fake_conn_detach(c);
-	c->draining = 1;
-	c->hung = 1;
-	buf_reset(&c->in);
-	if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp,
-			fake_on_shutdown) != 0) {
-		fake_conn_close(c);
-		return;
-	}
-	uv_timer_start(&c->timer, fake_on_timer, FAKE_MM_LINGER_MS, 0);
+	if (s != NULL && s->conn == c)
+		s->conn = NULL;
+	c->data = NULL;
 }
 
 /* HTTP. */
 
-static char *
-fake_strip(const char *p, size_t len)
-{
-	while (len > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		len--;
-	}
-	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-		len--;
-	return xstrndup(p, len);
-}
-
 static void
 fake_request_release(struct fake_mm_request *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nheaders; i++) {
-		free(r->headers[i].name);
-		free(r->headers[i].value);
-	}
-	free(r->headers);
+	fake_server_headers_free(r->headers, r->nheaders);
 	free(r->method);
 	free(r->target);
 	free(r->path);
 	free(r->body);
 }
 
-/*
- * Parse the head in [data, end) into r (method, target, path, headers) and
- * the body length into *body_len. -1 if it is malformed (r released).
- */
-static int
-fake_parse_head(const char *data, const char *end, struct fake_mm_request *r,
-		size_t *body_len)
+/* A complete request on c: record it and answer it. */
+static void
+fake_on_request(struct fake_server_conn *c, struct fake_server_request *in)
 {
-	const char *eol, *line, *colon, *sp1, *sp2, *v, *q;
-	char *endp;
-	unsigned long long cl;
+	struct fake_mm *f = c->owner;
+	struct fake_mm_request *r;
 
+	f->requests =
+	    xreallocarray(f->requests, f->nrequests + 1, sizeof *f->requests);
+	r = &f->requests[f->nrequests++];
 	memset(r, 0, sizeof *r);
-	*body_len = 0;
-	eol = strstr(data, "\r\n");
-	sp1 = memchr(data, ' ', (size_t)(eol - data));
-	sp2 =
-	    sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
-	if (sp1 == NULL || sp2 == NULL || sp2 == sp1 + 1 ||
-	    strncmp(sp2 + 1, "HTTP/1.", 7) != 0)
-		return -1;
-	r->method = xstrndup(data, (size_t)(sp1 - data));
-	r->target = xstrndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
-	q = strchr(r->target, '?');
-	r->path = xstrndup(r->target, q != NULL ? (size_t)(q - r->target)
-						: strlen(r->target));
-	for (line = eol + 2; line < end; line = eol + 2) {
-		eol = strstr(line, "\r\n");
-		colon = memchr(line, ':', (size_t)(eol - line));
-		if (colon == NULL || colon == line ||
-		    r->nheaders == FAKE_MM_MAX_HEADERS)
-			goto fail;
-		r->headers = xreallocarray(r->headers, r->nheaders + 1,
-					   sizeof *r->headers);
-		r->headers[r->nheaders].name =
-		    xstrndup(line, (size_t)(colon - line));
-		r->headers[r->nheaders].value =
-		    fake_strip(colon + 1, (size_t)(eol - colon - 1));
-		r->nheaders++;
-	}
-	if (fake_mm_header(r, "Transfer-Encoding") != NULL)
-		goto fail;
-	v = fake_mm_header(r, "Content-Length");
-	if (v != NULL) {
-		if (!isdigit((unsigned char)v[0]))
-			goto fail;
-		cl = strtoull(v, &endp, 10);
-		if (*endp != '\0' || cl > FAKE_MM_MAX_REQUEST)
-			goto fail;
-		*body_len = (size_t)cl;
-	}
-	return 0;
-fail:
-	fake_request_release(r);
-	return -1;
+	r->method = in->method;
+	r->target = in->target;
+	r->path = in->path;
+	r->headers = in->headers;
+	r->nheaders = in->nheaders;
+	r->body = in->body;
+	r->body_len = in->body_len;
+	fake_handle(c, f->nrequests - 1);
 }
 
-/* Record and handle every complete request in c's buffer; -1 to close. */
-static int
-fake_conn_parse(struct fake_conn *c)
+/* The login deadline passed (a connection without a session). */
+static void
+fake_ws_timer(struct fake_server_conn *c)
 {
-	struct fake_mm *f = c->server;
-	struct fake_mm_request r;
-	const char *data, *end;
-	size_t head_len, body_len, rest;
-
-	while (c->mode == FAKE_CONN_HTTP && !c->hung && c->slow == NULL &&
-	       !c->closing && c->in.len > 0) {
-		data = c->in.data;
-		end = strstr(data, "\r\n\r\n");
-		if (end == NULL)
-			return memchr(data, '\0', c->in.len) != NULL ? -1 : 0;
-		head_len = (size_t)(end - data) + 4;
-		if (fake_parse_head(data, end, &r, &body_len) != 0)
-			return -1;
-		if (c->in.len - head_len < body_len) {
-			fake_request_release(&r);
-			return 0; /* wait for the rest of the body */
-		}
-		r.body = xmalloc(body_len + 1);
-		memcpy(r.body, data + head_len, body_len);
-		r.body[body_len] = '\0';
-		r.body_len = body_len;
-		f->requests = xreallocarray(f->requests, f->nrequests + 1,
-					    sizeof *f->requests);
-		f->requests[f->nrequests++] = r;
-
-		rest = c->in.len - head_len - body_len;
-		memmove(c->in.data, c->in.data + head_len + body_len, rest);
-		c->in.len = rest;
-		c->in.data[rest] = '\0';
-		fake_handle(c, f->nrequests - 1);
-	}
-	if (c->mode == FAKE_CONN_WS && !c->closing)
-		return fake_ws_parse(c);
-	return 0;
-}
-
-static const char *
-fake_reason(int status)
-{
-	switch (status) {
-	case 101:
-		return "Switching Protocols";
-	case 200:
-		return "OK";
-	case 201:
-		return "Created";
-	case 400:
-		return "Bad Request";
-	case 401:
-		return "Unauthorized";
-	case 403:
-		return "Forbidden";
-	case 404:
-		return "Not Found";
-	case 429:
-		return "Too Many Requests";
-	case 500:
-		return "Internal Server Error";
-	case 501:
-		return "Not Implemented";
-	case 502:
-		return "Bad Gateway";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return "Status";
-	}
-}
-
-/* A whole response; caller frees; its length in *len. */
-static char *
-fake_response(int status, const char *headers, const char *body, size_t *len)
-{
-	struct buf out;
-
-	buf_init(&out, FAKE_MM_MAX_REQUEST * 2);
-	buf_printf(&out, "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\n%s\r\n",
-		   status, fake_reason(status), strlen(body), headers);
-	buf_puts(&out, body);
-	*len = out.len;
-	return buf_detach(&out);
+	if (c->data == NULL)
+		fake_server_conn_close(c);
 }
 
 /* Mattermost's error body; caller frees. */
@@ -1215,24 +832,26 @@ fake_failure(struct fake_mm *f, const struct fake_script *s, size_t *len)
 					  "X-Ratelimit-Reset: %d\r\n",
 					  s->retry_after, s->retry_after)
 			      : xstrdup("Content-Type: text/plain\r\n");
-		out = fake_response(429, headers, "limit exceeded", len);
+		out = fake_server_response(429, headers, "limit exceeded",
+					   strlen("limit exceeded"), len);
 		free(headers);
 		return out;
 	}
 	body = fake_error_body(f, s->status, "fake_mm.scripted.app_error",
 			       "The fake server was told to fail this "
 			       "request.");
-	out = fake_response(s->status, "Content-Type: application/json\r\n",
-			    body, len);
+	out = fake_server_response(s->status,
+				   "Content-Type: application/json\r\n", body,
+				   strlen(body), len);
 	free(body);
 	return out;
 }
 
 /* Answer request ri of c: script, WebSocket upgrade or REST. */
 static void
-fake_handle(struct fake_conn *c, size_t ri)
+fake_handle(struct fake_server_conn *c, size_t ri)
 {
-	struct fake_mm *f = c->server;
+	struct fake_mm *f = c->owner;
 	struct fake_mm_request *r = &f->requests[ri];
 	const struct fake_script *s;
 	char *body, *out;
@@ -1241,13 +860,13 @@ fake_handle(struct fake_conn *c, size_t ri)
 
 	s = fake_script_take(f, r);
 	if (s != NULL && s->kind == FAKE_SCRIPT_HANG) {
-		c->hung = 1;
+		fake_server_hang(c);
 		return;
 	}
 	if (s != NULL && s->kind == FAKE_SCRIPT_FAIL) {
 		r->status = s->status;
 		out = fake_failure(f, s, &len);
-		fake_send(c, out, len, 0);
+		fake_server_send(c, out, len, 0);
 		return;
 	}
 	if (strcmp(r->method, "GET") == 0 &&
@@ -1258,42 +877,14 @@ fake_handle(struct fake_conn *c, size_t ri)
 	}
 	status = fake_rest(f, r, &body);
 	r->status = status;
-	out = fake_response(status, "Content-Type: application/json\r\n", body,
-			    &len);
+	out = fake_server_response(status, "Content-Type: application/json\r\n",
+				   body, strlen(body), &len);
 	free(body);
 	if (s != NULL && s->kind == FAKE_SCRIPT_SLOW) {
-		c->slow = out;
-		c->slow_len = len;
-		uv_timer_start(&c->timer, fake_on_timer, s->delay_ms, 0);
+		fake_server_send_later(c, out, len, s->delay_ms);
 		return;
 	}
-	fake_send(c, out, len, 0);
-}
-
-/*
- * The slow answer is due (HTTP), the login deadline passed (WS) or the
- * peer took too long to close.
- */
-static void
-fake_on_timer(uv_timer_t *t)
-{
-	struct fake_conn *c = t->data;
-
-	if (c->draining) {
-		fake_conn_close(c);
-		return;
-	}
-	if (c->mode == FAKE_CONN_WS) {
-		if (c->session == NULL)
-			fake_conn_close(c);
-		return;
-	}
-	if (c->slow == NULL)
-		return;
-	fake_send(c, c->slow, c->slow_len, 0);
-	c->slow = NULL;
-	if (fake_conn_parse(c) != 0)
-		fake_conn_close(c);
+	fake_server_send(c, out, len, 0);
 }
 
 /* REST. */
@@ -2205,154 +1796,6 @@ fake_rest(struct fake_mm *f, const struct fake_mm_request *r, char **body)
 
 /* WebSocket. */
 
-/* SHA-1 (FIPS 180-4) of len bytes of data into out. */
-static void
-fake_sha1(const unsigned char *data, size_t len, unsigned char out[20])
-{
-	uint32_t h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
-			  0xc3d2e1f0 };
-	uint32_t w[80], a, b, c, d, e, k, fn, t;
-	unsigned char block[64];
-	uint64_t bits = (uint64_t)len * 8;
-	size_t total = ((len + 8) / 64 + 1) * 64, off, i, j;
-
-	for (off = 0; off < total; off += 64) {
-		for (i = 0; i < 64; i++) {
-			j = off + i;
-			if (j < len)
-				block[i] = data[j];
-			else if (j == len)
-				block[i] = 0x80;
-			else if (j >= total - 8)
-				block[i] =
-				    (unsigned char)(bits >>
-						    (8 * (total - 1 - j)));
-			else
-				block[i] = 0;
-		}
-		for (i = 0; i < 16; i++)
-			w[i] = (uint32_t)block[4 * i] << 24 |
-			       (uint32_t)block[4 * i + 1] << 16 |
-			       (uint32_t)block[4 * i + 2] << 8 |
-			       (uint32_t)block[4 * i + 3];
-		for (i = 16; i < 80; i++) {
-			t = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16];
-			w[i] = t << 1 | t >> 31;
-		}
-		a = h[0];
-		b = h[1];
-		c = h[2];
-		d = h[3];
-		e = h[4];
-		for (i = 0; i < 80; i++) {
-			if (i < 20) {
-				fn = (b & c) | (~b & d);
-				k = 0x5a827999;
-			} else if (i < 40) {
-				fn = b ^ c ^ d;
-				k = 0x6ed9eba1;
-			} else if (i < 60) {
-				fn = (b & c) | (b & d) | (c & d);
-				k = 0x8f1bbcdc;
-			} else {
-				fn = b ^ c ^ d;
-				k = 0xca62c1d6;
-			}
-			t = (a << 5 | a >> 27) + fn + e + k + w[i];
-			e = d;
-			d = c;
-			c = b << 30 | b >> 2;
-			b = a;
-			a = t;
-		}
-		h[0] += a;
-		h[1] += b;
-		h[2] += c;
-		h[3] += d;
-		h[4] += e;
-	}
-	for (i = 0; i < 20; i++)
-		out[i] = (unsigned char)(h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
-void
-fake_mm_ws_accept(const char *key, char out[29])
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
-	    "tuvwxyz0123456789+/";
-	static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-	unsigned char digest[21];
-	char *s = xasprintf("%s%s", key, guid);
-	size_t i, o = 0;
-	uint32_t v;
-
-	fake_sha1((const unsigned char *)s, strlen(s), digest);
-	free(s);
-	digest[20] = 0;
-	for (i = 0; i < 21; i += 3) {
-		v = (uint32_t)digest[i] << 16 | (uint32_t)digest[i + 1] << 8 |
-		    (uint32_t)digest[i + 2];
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = b64[v >> 6 & 63];
-		out[o++] = b64[v & 63];
-	}
-	out[27] = '=';
-	out[28] = '\0';
-}
-
-/* Send one unmasked frame with opcode and payload; close after if asked. */
-static void
-fake_ws_frame(struct fake_conn *c, int opcode, const char *payload, size_t len,
-	      int close_after)
-{
-	char *frame = xmalloc(len + 10);
-	size_t h = 2, i;
-
-	frame[0] = (char)(0x80 | opcode);
-	if (len < 126)
-		frame[1] = (char)len;
-	else if (len <= 0xffff) {
-		frame[1] = 126;
-		frame[2] = (char)(len >> 8);
-		frame[3] = (char)len;
-		h = 4;
-	} else {
-		frame[1] = 127;
-		for (i = 0; i < 8; i++)
-			frame[2 + i] = (char)((uint64_t)len >> (56 - 8 * i));
-		h = 10;
-	}
-	if (len > 0)
-		memcpy(frame + h, payload, len);
-	fake_send(c, frame, h + len, close_after);
-}
-
-static void
-fake_ws_text(struct fake_conn *c, const char *text)
-{
-	fake_ws_frame(c, FAKE_WS_TEXT, text, strlen(text), 0);
-}
-
-/* Send a close frame with code (if not sent yet) and close. */
-static void
-fake_ws_fail(struct fake_conn *c, int code)
-{
-	char payload[2];
-
-	c->hung = 1; /* read nothing more */
-	fake_conn_detach(c);
-	if (c->close_sent) {
-		fake_conn_close(c);
-		return;
-	}
-	c->close_sent = 1;
-	payload[0] = (char)(code >> 8);
-	payload[1] = (char)code;
-	fake_ws_frame(c, FAKE_WS_CLOSE, payload, 2, 1);
-}
-
 /*
  * The start of an event frame without seq: '{"event":...,"seq":'. data
  * and broadcast must be JSON objects. Caller frees.
@@ -2400,7 +1843,7 @@ fake_session_event(struct fake_session *s, const char *prefix)
 	free(s->replay[seq % FAKE_MM_REPLAY]);
 	s->replay[seq % FAKE_MM_REPLAY] = frame;
 	if (s->conn != NULL)
-		fake_ws_text(s->conn, frame);
+		fake_server_ws_text(s->conn, frame);
 }
 
 static void
@@ -2471,8 +1914,8 @@ fake_session_free(struct fake_mm *f, struct fake_session *s)
 
 	(void)f;
 	if (s->conn != NULL) {
-		s->conn->session = NULL;
-		fake_conn_close(s->conn);
+		s->conn->data = NULL;
+		fake_server_conn_close(s->conn);
 	}
 	for (i = 0; i < FAKE_MM_REPLAY; i++)
 		free(s->replay[i]);
@@ -2493,25 +1936,25 @@ fake_session_find(struct fake_mm *f, const char *id)
 
 /* Attach c to s, dropping a connection s still had. */
 static void
-fake_session_attach(struct fake_session *s, struct fake_conn *c)
+fake_session_attach(struct fake_session *s, struct fake_server_conn *c)
 {
-	struct fake_conn *old = s->conn;
+	struct fake_server_conn *old = s->conn;
 
 	if (old != NULL && old != c) {
-		old->session = NULL;
+		old->data = NULL;
 		s->conn = NULL;
-		fake_conn_close(old);
+		fake_server_conn_close(old);
 	}
 	s->conn = c;
-	c->session = s;
-	uv_timer_stop(&c->timer);
+	c->data = s;
+	fake_server_timer_stop(c);
 }
 
 /* Log c in under a fresh connection id and say hello. */
 static void
-fake_ws_login(struct fake_conn *c)
+fake_ws_login(struct fake_server_conn *c)
 {
-	struct fake_mm *f = c->server;
+	struct fake_mm *f = c->owner;
 	struct fake_session *s;
 	size_t i, drop = 0;
 
@@ -2539,9 +1982,9 @@ fake_ws_login(struct fake_conn *c)
  * id is unknown or seq no longer held.
  */
 static int
-fake_ws_resume(struct fake_conn *c, const char *id, uint64_t seq)
+fake_ws_resume(struct fake_server_conn *c, const char *id, uint64_t seq)
 {
-	struct fake_mm *f = c->server;
+	struct fake_mm *f = c->owner;
 	struct fake_session *s = fake_session_find(f, id);
 	uint64_t held, n;
 
@@ -2553,58 +1996,38 @@ fake_ws_resume(struct fake_conn *c, const char *id, uint64_t seq)
 	fake_session_attach(s, c);
 	f->ws_resumes++;
 	for (n = seq; n < s->next_seq; n++)
-		fake_ws_text(c, s->replay[n % FAKE_MM_REPLAY]);
+		fake_server_ws_text(c, s->replay[n % FAKE_MM_REPLAY]);
 	if (f->hello_on_resume)
 		fake_session_hello(s);
 	return 0;
 }
 
-/* Whether header name of r holds word (comma-separated, any case). */
-static int
-fake_header_has(const struct fake_mm_request *r, const char *name,
-		const char *word)
-{
-	const char *v = fake_mm_header(r, name), *p;
-	size_t len = strlen(word), n;
-
-	if (v == NULL)
-		return 0;
-	for (p = v; *p != '\0';) {
-		p += strspn(p, " \t,");
-		n = strcspn(p, " \t,");
-		if (n == len && strncasecmp(p, word, len) == 0)
-			return 1;
-		p += n;
-	}
-	return 0;
-}
-
 /* Answer r with status and a JSON error, then close c. */
 static void
-fake_refuse(struct fake_conn *c, struct fake_mm_request *r, int status,
+fake_refuse(struct fake_server_conn *c, struct fake_mm_request *r, int status,
 	    const char *id, const char *message)
 {
-	char *body = fake_error_body(c->server, status, id, message), *out;
+	char *body = fake_error_body(c->owner, status, id, message), *out;
 	size_t len;
 
 	r->status = status;
-	out = fake_response(status,
-			    "Content-Type: application/json\r\n"
-			    "Connection: close\r\n",
-			    body, &len);
+	out = fake_server_response(status,
+				   "Content-Type: application/json\r\n"
+				   "Connection: close\r\n",
+				   body, strlen(body), &len);
 	free(body);
-	fake_send(c, out, len, 1);
-	c->hung = 1; /* read nothing more */
+	fake_server_send(c, out, len, 1);
+	fake_server_hang(c); /* read nothing more */
 }
 
 /* GET /api/v4/websocket (request ri): switch c to WebSocket mode. */
 static void
-fake_ws_upgrade(struct fake_conn *c, size_t ri)
+fake_ws_upgrade(struct fake_server_conn *c, size_t ri)
 {
-	struct fake_mm *f = c->server;
+	struct fake_mm *f = c->owner;
 	struct fake_mm_request *r = &f->requests[ri];
-	const char *key, *version, *auth;
-	char accept[29], *out, *id, *seq, *end;
+	const char *auth;
+	char *id, *seq, *end;
 	unsigned long long n;
 
 	uv_update_time(f->loop);
@@ -2613,12 +2036,7 @@ fake_ws_upgrade(struct fake_conn *c, size_t ri)
 			    "The fake server refuses connections for now.");
 		return;
 	}
-	key = fake_mm_header(r, "Sec-WebSocket-Key");
-	version = fake_mm_header(r, "Sec-WebSocket-Version");
-	if (!fake_header_has(r, "Upgrade", "websocket") ||
-	    !fake_header_has(r, "Connection", "upgrade") || key == NULL ||
-	    strlen(key) != 24 || version == NULL ||
-	    strcmp(version, "13") != 0) {
+	if (!fake_server_ws_valid(r->headers, r->nheaders)) {
 		fake_refuse(c, r, 400,
 			    "api.web_socket.connect.upgrade.app_error",
 			    "Failed to upgrade websocket connection.");
@@ -2639,14 +2057,8 @@ fake_ws_upgrade(struct fake_conn *c, size_t ri)
 			    "Invalid sequence_number.");
 		return;
 	}
-	fake_mm_ws_accept(key, accept);
-	out = xasprintf("HTTP/1.1 101 Switching Protocols\r\n"
-			"Upgrade: websocket\r\nConnection: Upgrade\r\n"
-			"Sec-WebSocket-Accept: %s\r\n\r\n",
-			accept);
+	fake_server_ws_upgrade(c, r->headers, r->nheaders);
 	r->status = 101;
-	fake_send(c, out, strlen(out), 0);
-	c->mode = FAKE_CONN_WS;
 	f->ws_connections++;
 
 	auth = fake_mm_header(r, "Authorization");
@@ -2656,15 +2068,14 @@ fake_ws_upgrade(struct fake_conn *c, size_t ri)
 		    fake_ws_resume(c, id, (uint64_t)n) != 0)
 			fake_ws_login(c);
 	} else
-		uv_timer_start(&c->timer, fake_on_timer,
-			       FAKE_MM_AUTH_TIMEOUT_MS, 0);
+		fake_server_timer(c, FAKE_MM_AUTH_TIMEOUT_MS);
 	free(id);
 	free(seq);
 }
 
 /* Reply to client request seq: OK (with data, a JSON object, or NULL). */
 static void
-fake_ws_reply(struct fake_conn *c, int64_t seq, const char *data)
+fake_ws_reply(struct fake_server_conn *c, int64_t seq, const char *data)
 {
 	char *s;
 
@@ -2675,31 +2086,31 @@ fake_ws_reply(struct fake_conn *c, int64_t seq, const char *data)
 	else
 		s = xasprintf("{\"status\":\"OK\",\"seq_reply\":%" PRId64 "}",
 			      seq);
-	fake_ws_text(c, s);
+	fake_server_ws_text(c, s);
 	free(s);
 }
 
 static void
-fake_ws_reply_fail(struct fake_conn *c, int64_t seq, const char *id,
+fake_ws_reply_fail(struct fake_server_conn *c, int64_t seq, const char *id,
 		   const char *message)
 {
 	char *s = xasprintf("{\"status\":\"FAIL\",\"seq_reply\":%" PRId64
 			    ",\"error\":{\"id\":\"%s\",\"message\":\"%s\"}}",
 			    seq, id, message);
 
-	fake_ws_text(c, s);
+	fake_server_ws_text(c, s);
 	free(s);
 }
 
 /* A text message from the client: record it and act on it. */
 static void
-fake_ws_message(struct fake_conn *c, const char *text, size_t len)
+fake_ws_message(struct fake_server_conn *c, const char *text, size_t len)
 {
 	static const char *const actions[] = { "user_typing", "get_statuses",
 					       "get_statuses_by_ids",
 					       "user_update_active_status",
 					       "presence" };
-	struct fake_mm *f = c->server;
+	struct fake_mm *f = c->owner;
 	struct json_tokener *tok;
 	struct json_object *o, *v, *data;
 	const char *action, *token;
@@ -2734,14 +2145,14 @@ fake_ws_message(struct fake_conn *c, const char *text, size_t len)
 		return;
 	}
 	if (strcmp(action, "authentication_challenge") == 0) {
-		if (c->session == NULL) {
+		if (c->data == NULL) {
 			token = json_object_object_get_ex(o, "data", &data)
 				    ? fake_str(data, "token")
 				    : NULL;
 			if (token == NULL || strcmp(token, f->token) != 0) {
 				/* Mattermost just drops the socket. */
 				json_object_put(o);
-				fake_conn_close(c);
+				fake_server_conn_close(c);
 				return;
 			}
 			fake_ws_login(c);
@@ -2750,7 +2161,7 @@ fake_ws_message(struct fake_conn *c, const char *text, size_t len)
 		json_object_put(o);
 		return;
 	}
-	if (c->session == NULL) {
+	if (c->data == NULL) {
 		fake_ws_reply_fail(
 		    c, seq, "api.web_socket_router.not_authenticated.app_error",
 		    "No websocket session found.");
@@ -2776,109 +2187,6 @@ fake_ws_message(struct fake_conn *c, const char *text, size_t len)
 	fake_ws_reply_fail(c, seq, "api.web_socket_router.bad_action.app_error",
 			   "Unknown action.");
 	json_object_put(o);
-}
-
-/*
- * Take every complete client frame from c's buffer. Returns 0; a protocol
- * error sends a close frame and closes c.
- */
-static int
-fake_ws_parse(struct fake_conn *c)
-{
-	unsigned char *p;
-	uint64_t len;
-	size_t h, i, frame;
-	int fin, opcode, code;
-	char *payload;
-
-	while (!c->closing && !c->hung && c->in.len >= 2) {
-		p = (unsigned char *)c->in.data;
-		fin = p[0] & 0x80;
-		opcode = p[0] & 0x0f;
-		len = p[1] & 0x7f;
-		h = 2;
-		if ((p[0] & 0x70) != 0 || (p[1] & 0x80) == 0) {
-			fake_ws_fail(c, 1002); /* reserved bits; unmasked */
-			return 0;
-		}
-		if (len == 126) {
-			if (c->in.len < 4)
-				return 0;
-			len = (uint64_t)p[2] << 8 | p[3];
-			h = 4;
-		} else if (len == 127) {
-			if (c->in.len < 10)
-				return 0;
-			for (len = 0, i = 0; i < 8; i++)
-				len = len << 8 | p[2 + i];
-			h = 10;
-		}
-		if (opcode >= 0x8 && (!fin || len > 125)) {
-			fake_ws_fail(c, 1002);
-			return 0;
-		}
-		if (len > FAKE_MM_WS_MAX_MESSAGE) {
-			fake_ws_fail(c, 1009);
-			return 0;
-		}
-		frame = h + 4 + (size_t)len;
-		if (c->in.len < frame)
-			return 0;
-		payload = xmalloc((size_t)len + 1);
-		for (i = 0; i < len; i++)
-			payload[i] = (char)(p[h + 4 + i] ^ p[h + i % 4]);
-		payload[len] = '\0';
-		memmove(c->in.data, c->in.data + frame, c->in.len - frame);
-		c->in.len -= frame;
-		c->in.data[c->in.len] = '\0';
-
-		switch (opcode) {
-		case FAKE_WS_CONT:
-		case FAKE_WS_TEXT:
-		case FAKE_WS_BINARY:
-			if ((opcode == FAKE_WS_CONT) != (c->msg_opcode != 0)) {
-				fake_ws_fail(c, 1002);
-				break;
-			}
-			if (opcode != FAKE_WS_CONT)
-				c->msg_opcode = opcode;
-			if (buf_add(&c->msg, payload, (size_t)len) != 0) {
-				fake_ws_fail(c, 1009);
-				break;
-			}
-			if (!fin)
-				break;
-			if (c->msg_opcode == FAKE_WS_TEXT) {
-				if (c->msg.len > 0 &&
-				    !utf8_valid(c->msg.data, c->msg.len)) {
-					fake_ws_fail(c, 1007);
-					break;
-				}
-				fake_ws_message(c, buf_str(&c->msg),
-						c->msg.len);
-			}
-			buf_reset(&c->msg);
-			c->msg_opcode = 0;
-			break;
-		case FAKE_WS_CLOSE:
-			code = len >= 2 ? ((unsigned char)payload[0] << 8 |
-					   (unsigned char)payload[1])
-					: 1000;
-			fake_ws_fail(c, code);
-			break;
-		case FAKE_WS_PING:
-			fake_ws_frame(c, FAKE_WS_PONG, payload, (size_t)len, 0);
-			break;
-		case FAKE_WS_PONG:
-			c->server->ws_pongs++;
-			break;
-		default:
-			fake_ws_fail(c, 1002);
-			break;
-		}
-		free(payload);
-	}
-	return 0;
 }
 
 char *
@@ -2995,46 +2303,46 @@ fake_push_posted(struct fake_mm *f, const char *channel_id, const char *data)
 void
 fake_mm_ws_send_raw(struct fake_mm *f, const char *text)
 {
-	struct fake_conn *c;
+	struct fake_server_conn *c;
 
-	for (c = f->conns; c != NULL; c = c->next) {
-		if (c->mode == FAKE_CONN_WS && !c->closing && !c->close_sent)
-			fake_ws_text(c, text);
+	for (c = fake_server_conns(f->server); c != NULL; c = c->next) {
+		if (c->mode == FAKE_SERVER_WS && !c->closing && !c->close_sent)
+			fake_server_ws_text(c, text);
 	}
 }
 
 void
 fake_mm_ws_ping(struct fake_mm *f)
 {
-	struct fake_conn *c;
+	struct fake_server_conn *c;
 
-	for (c = f->conns; c != NULL; c = c->next) {
-		if (c->mode == FAKE_CONN_WS && !c->closing && !c->close_sent)
-			fake_ws_frame(c, FAKE_WS_PING, "fake", 4, 0);
+	for (c = fake_server_conns(f->server); c != NULL; c = c->next) {
+		if (c->mode == FAKE_SERVER_WS && !c->closing && !c->close_sent)
+			fake_server_ws_frame(c, FAKE_WS_PING, "fake", 4, 0);
 	}
 }
 
 void
 fake_mm_ws_drop(struct fake_mm *f)
 {
-	struct fake_conn *c, *next;
+	struct fake_server_conn *c, *next;
 
-	for (c = f->conns; c != NULL; c = next) {
+	for (c = fake_server_conns(f->server); c != NULL; c = next) {
 		next = c->next;
-		if (c->mode == FAKE_CONN_WS)
-			fake_conn_close(c);
+		if (c->mode == FAKE_SERVER_WS)
+			fake_server_conn_close(c);
 	}
 }
 
 void
 fake_mm_ws_close(struct fake_mm *f, int code)
 {
-	struct fake_conn *c, *next;
+	struct fake_server_conn *c, *next;
 
-	for (c = f->conns; c != NULL; c = next) {
+	for (c = fake_server_conns(f->server); c != NULL; c = next) {
 		next = c->next;
-		if (c->mode == FAKE_CONN_WS && !c->closing && !c->close_sent)
-			fake_ws_fail(c, code);
+		if (c->mode == FAKE_SERVER_WS && !c->closing && !c->close_sent)
+			fake_server_ws_close(c, code);
 	}
 }
 
@@ -3050,8 +2358,9 @@ fake_mm_ws_restart(struct fake_mm *f)
 }
 
 static void
-fake_free(struct fake_mm *f)
+fake_free(void *owner)
 {
+	struct fake_mm *f = owner;
 	size_t i;
 
 	for (i = 0; i < f->nsessions; i++)

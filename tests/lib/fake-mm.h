@@ -66,6 +66,8 @@
 
 #include <uv.h>
 
+#include "fake-server.h"
+
 /* What the server starts with (ids are 26 lower-case characters). */
 #define FAKE_MM_BOT_ID	       "lihuibot00000000000000000b"
 #define FAKE_MM_BOT_NAME       "lihui"
@@ -86,17 +88,12 @@
 
 struct fake_mm;
 
-struct fake_mm_header {
-	char *name;
-	char *value; /* leading and trailing blanks removed */
-};
-
 /* One HTTP request, REST or WebSocket upgrade. */
 struct fake_mm_request {
 	char *method;
 	char *target; /* as sent: path and query */
 	char *path;   /* target without the query */
-	struct fake_mm_header *headers;
+	struct fake_server_header *headers;
 	size_t nheaders;
 	char *body; /* NUL-terminated; "" when empty */
 	size_t body_len;
@@ -287,8 +284,5 @@ const char *fake_mm_ws_received_at(const struct fake_mm *f, size_t i);
  */
 int fake_mm_wait(struct fake_mm *f, int (*done)(struct fake_mm *, void *),
 		 void *arg, uint64_t timeout_ms);
-
-/** Sec-WebSocket-Accept for key into out (28 characters and a NUL). */
-void fake_mm_ws_accept(const char *key, char out[29]);
 
 #endif

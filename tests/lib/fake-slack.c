@@ -3,28 +3,26 @@
  * fake-slack.c: the fake Slack for tests; see fake-slack.h for what it
  * answers.
  *
- * How it works. The same plumbing as fake-mm.c: one listener on
- * 127.0.0.1; every accepted socket is a struct fake_conn that starts in
- * HTTP mode. Bytes collect in a capped buffer; each complete request
- * (head plus Content-Length body) is recorded and then, in this order:
- * matched against the scripts (fail, rate limit, hang, slow), taken as a
- * WebSocket upgrade if its path is /link/, or given to the Web API table
- * (unknown_method, the arguments read, the token check, then the
- * method's handler, which fills in the "ok":true answer or names the
- * error). A hung request stops the connection's parsing for good; a
- * slow one keeps its answer in the connection until the connection's
- * timer fires, and parsing waits.
+ * How it works. The listener, the connections, HTTP parsing and the
+ * WebSocket protocol are fake-server.c's, as for fake-mm.c. Each complete
+ * request is recorded and then, in this order: matched against the
+ * scripts (fail, rate limit, hang, slow), taken as a WebSocket upgrade if
+ * its path is /link/, or given to the Web API table (unknown_method, the
+ * arguments read, the token check, then the method's handler, which
+ * fills in the "ok":true answer or names the error). A hung request stops
+ * the connection's parsing for good; a slow one's answer waits in the
+ * connection (fake_server_send_later()), and so does parsing.
  *
- * After a 101 the connection is in WebSocket mode, the buffer holds
- * client frames and the timer sends a delayed hello or closes the
- * connection some time after a disconnect message. Envelopes live in one
- * array in the order they were pushed; one that found no connection with
- * hello waits (conn 0) and goes out with the next hello. The WebSocket
- * accept key comes from fake-mm.c (fake_mm_ws_accept()).
+ * After a 101 the connection is in WebSocket mode with a struct fake_link
+ * as its data, its text messages come to fake_ws_message() and its timer
+ * sends a delayed hello or closes the connection some time after a
+ * disconnect message. Envelopes live in one array in the order they were
+ * pushed; one that found no connection with hello waits (conn 0) and goes
+ * out with the next hello.
  *
- * Each connection owns two libuv handles and frees itself when both are
- * closed; the server frees itself when its listener and every connection
- * are gone. When adding a Web API method, add it to fake_methods[].
+ * The server (struct fake_slack) is freed when fake-server.c has closed
+ * its listener and every connection. When adding a Web API method, add
+ * it to fake_methods[].
  */
 
 #include <ctype.h>
@@ -37,26 +35,16 @@
 
 #include <json-c/json.h>
 
-#include "fake-mm.h"
+#include "fake-server.h"
 #include "fake-slack.h"
 #include "lihui/buf.h"
 #include "lihui/utf8.h"
 #include "lihui/xmalloc.h"
-#include "loopback.h"
 
 #define FAKE_SL_MAX_REQUEST (8 * 1024 * 1024)
-#define FAKE_SL_MAX_HEADERS 100
 #define FAKE_SL_MAX_ARGS    64
-#define FAKE_SL_LINGER_MS   1000
 #define FAKE_SL_TS_BASE	    1700000000LL
 #define FAKE_SL_CURSOR	    "dXNlcjpmYWtl_"
-
-#define FAKE_WS_CONT   0x0
-#define FAKE_WS_TEXT   0x1
-#define FAKE_WS_BINARY 0x2
-#define FAKE_WS_CLOSE  0x8
-#define FAKE_WS_PING   0x9
-#define FAKE_WS_PONG   0xa
 
 enum fake_script_kind {
 	FAKE_SCRIPT_FAIL,
@@ -86,11 +74,6 @@ struct fake_channel {
 	char *name;
 };
 
-enum fake_conn_mode {
-	FAKE_CONN_HTTP,
-	FAKE_CONN_WS,
-};
-
 /* What a WebSocket connection's timer does when it fires. */
 enum fake_ws_due {
 	FAKE_DUE_NONE,
@@ -98,47 +81,19 @@ enum fake_ws_due {
 	FAKE_DUE_CLOSE,
 };
 
-struct fake_conn {
-	uv_tcp_t tcp;
-	uv_timer_t timer;
-	struct fake_slack *server;
-	enum fake_conn_mode mode;
-	uint64_t serial; /* 1 for the first accepted; higher is newer */
-	struct buf in;
-	int open; /* handles not closed yet */
-	int closing;
-	int hung;
-	char *slow; /* an answer waiting for the timer */
-	size_t slow_len;
-	struct buf msg; /* WebSocket: fragments so far */
-	int msg_opcode; /* 0: no message under way */
-	int close_sent;
-	int draining;	/* answered for the last time; reading to EOF */
-	uint64_t ws;	/* WebSocket: 1 for the first upgrade, and so on */
-	uint64_t ready; /* WebSocket: hello order (0: no hello yet) */
-	int leaving;	/* WebSocket: got a disconnect message */
+/* A WebSocket connection's Socket Mode state (its conn's data). */
+struct fake_link {
+	uint64_t ws;	/* 1 for the first upgrade, and so on */
+	uint64_t ready; /* hello order (0: no hello yet) */
+	int leaving;	/* got a disconnect message */
 	enum fake_ws_due due;
-	uv_shutdown_t shutdown;
-	struct fake_conn *prev;
-	struct fake_conn *next;
-};
-
-struct fake_write {
-	uv_write_t req;
-	char *data;
-	struct fake_conn *conn;
-	int close_after;
 };
 
 struct fake_slack {
 	uv_loop_t *loop;
-	uv_tcp_t listener;
-	int port;
+	struct fake_server *server;
 	char *bot_token;
 	char *app_token;
-	int closing;
-	int open; /* the listener and every connection */
-	uint64_t serial;
 	uint64_t ready_serial;
 	uint64_t ts_count;
 	uint64_t ids;
@@ -171,12 +126,10 @@ struct fake_slack {
 	size_t nenvelopes;
 	int stray_acks;
 
-	struct fake_conn *conns;
 	int connection_time;
 	uint64_t hello_delay;
 	int ws_connections;
 	int ws_refused;
-	int ws_pongs;
 	char **received;
 	size_t nreceived;
 };
@@ -192,22 +145,32 @@ struct fake_method {
 			  struct json_object *);
 };
 
-static void fake_on_connection(uv_stream_t *, int);
-static void fake_on_alloc(uv_handle_t *, size_t, uv_buf_t *);
-static void fake_on_read(uv_stream_t *, ssize_t, const uv_buf_t *);
-static void fake_on_write(uv_write_t *, int);
-static void fake_on_timer(uv_timer_t *);
-static void fake_on_listener_closed(uv_handle_t *);
-static void fake_on_conn_closed(uv_handle_t *);
-static void fake_conn_close(struct fake_conn *);
-static void fake_conn_linger(struct fake_conn *);
-static int fake_conn_parse(struct fake_conn *);
-static int fake_ws_parse(struct fake_conn *);
-static void fake_handle(struct fake_conn *, size_t);
-static void fake_free(struct fake_slack *);
-static void fake_ws_upgrade(struct fake_conn *, size_t);
-static void fake_ws_hello(struct fake_conn *);
-static void fake_ws_fail(struct fake_conn *, int);
+static void fake_on_request(struct fake_server_conn *,
+			    struct fake_server_request *);
+static void fake_ws_message(struct fake_server_conn *, const char *, size_t);
+static void fake_ws_timer(struct fake_server_conn *);
+static void fake_conn_detach(struct fake_server_conn *);
+static void fake_conn_release(struct fake_server_conn *);
+static void fake_free(void *);
+static void fake_handle(struct fake_server_conn *, size_t);
+static void fake_ws_upgrade(struct fake_server_conn *, size_t);
+static void fake_ws_hello(struct fake_server_conn *);
+
+static const struct fake_server_ops fake_ops = {
+	.request = fake_on_request,
+	.ws_message = fake_ws_message,
+	.ws_timer = fake_ws_timer,
+	.detach = fake_conn_detach,
+	.release = fake_conn_release,
+	.freed = fake_free,
+};
+
+/* The Socket Mode state of WebSocket connection c. */
+static struct fake_link *
+fake_link_of(const struct fake_server_conn *c)
+{
+	return c->data;
+}
 
 static const char *fake_auth_test(struct fake_slack *,
 				  struct fake_slack_request *,
@@ -255,25 +218,16 @@ fake_slack_new(uv_loop_t *loop, const char *bot_token, const char *app_token,
 	       char **cause)
 {
 	struct fake_slack *f;
-	int error;
 
 	f = xcalloc(1, sizeof *f);
 	f->loop = loop;
 	f->bot_token = xstrdup(bot_token);
 	f->app_token = xstrdup(app_token);
 	f->connection_time = 3600;
-	error = uv_tcp_init(loop, &f->listener);
-	if (error != 0) {
+	f->server = fake_server_new(loop, &fake_ops, f, FAKE_SL_MAX_REQUEST,
+				    FAKE_SLACK_WS_MAX_MESSAGE, cause);
+	if (f->server == NULL) {
 		fake_free(f);
-		set_cause(cause, "cannot create socket: %s",
-			  uv_strerror(error));
-		return NULL;
-	}
-	f->listener.data = f;
-	f->open = 1;
-	if (loopback_listen(&f->listener, fake_on_connection, &f->port,
-			    cause) != 0) {
-		fake_slack_close(f);
 		return NULL;
 	}
 
@@ -290,24 +244,20 @@ fake_slack_new(uv_loop_t *loop, const char *bot_token, const char *app_token,
 void
 fake_slack_close(struct fake_slack *f)
 {
-	if (f->closing)
-		return;
-	f->closing = 1;
-	while (f->conns != NULL)
-		fake_conn_close(f->conns);
-	uv_close((uv_handle_t *)&f->listener, fake_on_listener_closed);
+	fake_server_close(f->server);
 }
 
 int
 fake_slack_port(const struct fake_slack *f)
 {
-	return f->port;
+	return fake_server_port(f->server);
 }
 
 char *
 fake_slack_url(const struct fake_slack *f, const char *path)
 {
-	return xasprintf("http://127.0.0.1:%d%s", f->port, path);
+	return xasprintf("http://127.0.0.1:%d%s", fake_server_port(f->server),
+			 path);
 }
 
 char *
@@ -500,13 +450,7 @@ fake_slack_last(const struct fake_slack *f, const char *method)
 const char *
 fake_slack_header(const struct fake_slack_request *r, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < r->nheaders; i++) {
-		if (strcasecmp(r->headers[i].name, name) == 0)
-			return r->headers[i].value;
-	}
-	return NULL;
+	return fake_server_header(r->headers, r->nheaders, name);
 }
 
 const char *
@@ -635,7 +579,7 @@ fake_slack_ws_refused(const struct fake_slack *f)
 int
 fake_slack_ws_pongs(const struct fake_slack *f)
 {
-	return f->ws_pongs;
+	return fake_server_ws_pongs(f->server);
 }
 
 size_t
@@ -652,21 +596,21 @@ fake_slack_ws_received_at(const struct fake_slack *f, size_t i)
 
 /* Whether c is an open WebSocket connection (that got hello if ready). */
 static int
-fake_ws_live(const struct fake_conn *c, int ready)
+fake_ws_live(const struct fake_server_conn *c, int ready)
 {
-	if (c->mode != FAKE_CONN_WS || c->closing || c->close_sent ||
+	if (c->mode != FAKE_SERVER_WS || c->closing || c->close_sent ||
 	    c->draining)
 		return 0;
-	return !ready || c->ready != 0;
+	return !ready || fake_link_of(c)->ready != 0;
 }
 
 static int
 fake_ws_count(const struct fake_slack *f, int ready)
 {
-	struct fake_conn *c;
+	struct fake_server_conn *c;
 	int n = 0;
 
-	for (c = f->conns; c != NULL; c = c->next) {
+	for (c = fake_server_conns(f->server); c != NULL; c = c->next) {
 		if (fake_ws_live(c, ready))
 			n++;
 	}
@@ -689,16 +633,19 @@ fake_slack_ws_ready(const struct fake_slack *f)
  * The connection that gets the next envelope: the newest that got hello,
  * preferring those not told to disconnect; NULL if none.
  */
-static struct fake_conn *
+static struct fake_server_conn *
 fake_ws_target(const struct fake_slack *f)
 {
-	struct fake_conn *c, *best = NULL;
+	struct fake_server_conn *c, *best = NULL;
 
-	for (c = f->conns; c != NULL; c = c->next) {
+	for (c = fake_server_conns(f->server); c != NULL; c = c->next) {
 		if (!fake_ws_live(c, 1))
 			continue;
-		if (best == NULL || (best->leaving && !c->leaving) ||
-		    (best->leaving == c->leaving && c->ready > best->ready))
+		if (best == NULL ||
+		    (fake_link_of(best)->leaving &&
+		     !fake_link_of(c)->leaving) ||
+		    (fake_link_of(best)->leaving == fake_link_of(c)->leaving &&
+		     fake_link_of(c)->ready > fake_link_of(best)->ready))
 			best = c;
 	}
 	return best;
@@ -718,240 +665,70 @@ fake_slack_ws_hello_delay(struct fake_slack *f, uint64_t ms)
 
 /* Waiting. */
 
+/* fake_slack_wait()'s condition in the shape fake_server_wait() calls. */
 struct fake_wait {
-	uv_timer_t timer;
-	int expired;
+	struct fake_slack *f;
+	int (*done)(struct fake_slack *, void *);
+	void *arg;
 };
 
-static void
-fake_on_wait_timer(uv_timer_t *t)
+static int
+fake_wait_done(void *arg)
 {
-	struct fake_wait *w = t->data;
+	struct fake_wait *w = arg;
 
-	w->expired = 1;
-}
-
-static void
-fake_on_wait_closed(uv_handle_t *h)
-{
-	free(h->data);
+	return w->done(w->f, w->arg);
 }
 
 int
 fake_slack_wait(struct fake_slack *f, int (*done)(struct fake_slack *, void *),
 		void *arg, uint64_t timeout_ms)
 {
-	struct fake_wait *w = xcalloc(1, sizeof *w);
-	int rc;
+	struct fake_wait w = { f, done, arg };
 
-	if (uv_timer_init(f->loop, &w->timer) != 0)
-		fatal("cannot start a timer");
-	w->timer.data = w;
-	uv_timer_start(&w->timer, fake_on_wait_timer, timeout_ms, 0);
-	while (!done(f, arg) && !w->expired)
-		uv_run(f->loop, UV_RUN_ONCE);
-	rc = done(f, arg) ? 0 : -1;
-	uv_close((uv_handle_t *)&w->timer, fake_on_wait_closed);
-	return rc;
+	return fake_server_wait(f->loop, fake_wait_done, &w, timeout_ms);
 }
 
 /* Connections. */
 
+/* Nothing more goes to c: forget what its timer was to do. */
 static void
-fake_on_connection(uv_stream_t *listener, int status)
+fake_conn_detach(struct fake_server_conn *c)
 {
-	struct fake_slack *f = listener->data;
-	struct fake_conn *c;
-
-	if (status < 0 || f->closing)
-		return;
-	c = xcalloc(1, sizeof *c);
-	c->server = f;
-	c->serial = ++f->serial;
-	buf_init(&c->in, FAKE_SL_MAX_REQUEST);
-	buf_init(&c->msg, FAKE_SLACK_WS_MAX_MESSAGE);
-	if (uv_tcp_init(f->loop, &c->tcp) != 0) {
-		free(c);
-		return;
-	}
-	if (uv_timer_init(f->loop, &c->timer) != 0)
-		fatal("cannot start a timer");
-	c->tcp.data = c;
-	c->timer.data = c;
-	c->open = 2;
-	f->open++;
-	c->next = f->conns;
-	if (f->conns != NULL)
-		f->conns->prev = c;
-	f->conns = c;
-	if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0 ||
-	    uv_read_start((uv_stream_t *)&c->tcp, fake_on_alloc,
-			  fake_on_read) != 0)
-		fake_conn_close(c);
+	if (c->data != NULL)
+		fake_link_of(c)->due = FAKE_DUE_NONE;
 }
 
 static void
-fake_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
+fake_conn_release(struct fake_server_conn *c)
 {
-	(void)h;
-	b->base = xmalloc(suggested);
-	b->len = suggested;
-}
-
-static void
-fake_on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
-{
-	struct fake_conn *c = s->data;
-	int rc;
-
-	if (n < 0 || buf_add(&c->in, b->base, n > 0 ? (size_t)n : 0) != 0) {
-		free(b->base);
-		fake_conn_close(c);
-		return;
-	}
-	free(b->base);
-	if (c->draining) {
-		buf_reset(&c->in);
-		return;
-	}
-	if (c->closing || c->hung || c->slow != NULL)
-		return;
-	rc = c->mode == FAKE_CONN_WS ? fake_ws_parse(c) : fake_conn_parse(c);
-	if (rc != 0)
-		fake_conn_close(c);
-}
-
-static void
-fake_on_write(uv_write_t *req, int status)
-{
-	struct fake_write *w = (struct fake_write *)req;
-
-	if (status == 0 && w->close_after)
-		fake_conn_linger(w->conn);
-	free(w->data);
-	free(w);
-}
-
-/* Send len bytes of data (taken over) on c; close c afterwards if asked. */
-static void
-fake_send(struct fake_conn *c, char *data, size_t len, int close_after)
-{
-	struct fake_write *w;
-	uv_buf_t b;
-
-	if (c->closing || c->draining) {
-		free(data);
-		return;
-	}
-	w = xcalloc(1, sizeof *w);
-	w->data = data;
-	w->conn = c;
-	w->close_after = close_after;
-	b.base = data;
-	b.len = len;
-	if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, fake_on_write) !=
-	    0) {
-		free(data);
-		free(w);
-		fake_conn_close(c);
-	}
-}
-
-static void
-fake_on_listener_closed(uv_handle_t *h)
-{
-	struct fake_slack *f = h->data;
-
-	if (--f->open == 0)
-		fake_free(f);
-}
-
-static void
-fake_on_conn_closed(uv_handle_t *h)
-{
-	struct fake_conn *c = h->data;
-	struct fake_slack *f = c->server;
-
-	if (--c->open > 0)
-		return;
-	buf_release(&c->in);
-	buf_release(&c->msg);
-	free(c->slow);
-	free(c);
-	if (--f->open == 0 && f->closing)
-		fake_free(f);
-}
-
-static void
-fake_conn_close(struct fake_conn *c)
-{
-	struct fake_slack *f = c->server;
-
-	if (c->closing)
-		return;
-	c->closing = 1;
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		f->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	uv_close((uv_handle_t *)&c->tcp, fake_on_conn_closed);
-	uv_close((uv_handle_t *)&c->timer, fake_on_conn_closed);
-}
-
-static void
-fake_on_shutdown(uv_shutdown_t *req, int status)
-{
-	(void)req;
-	(void)status;
+	free(c->data);
 }
 
 /*
- * Close c once the peer has read the last answer: shut down our side and
- * read until its EOF (or FAKE_SL_LINGER_MS). Closing with unread input
- * would send a reset that may destroy that answer.
+ * The hello or the close after a disconnect message is due on WebSocket
+ * c.
  */
 static void
-fake_conn_linger(struct fake_conn *c)
+fake_ws_timer(struct fake_server_conn *c)
 {
-	if (c->closing || c->draining)
-		return;
-	c->draining = 1;
-	c->hung = 1;
-	buf_reset(&c->in);
-	if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp,
-			fake_on_shutdown) != 0) {
-		fake_conn_close(c);
-		return;
-	}
-	uv_timer_start(&c->timer, fake_on_timer, FAKE_SL_LINGER_MS, 0);
+	enum fake_ws_due due = fake_link_of(c)->due;
+
+	fake_link_of(c)->due = FAKE_DUE_NONE;
+	if (due == FAKE_DUE_HELLO)
+		fake_ws_hello(c);
+	else if (due == FAKE_DUE_CLOSE)
+		fake_server_ws_close(c, 1000);
 }
 
 /* HTTP. */
-
-static char *
-fake_strip(const char *p, size_t len)
-{
-	while (len > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		len--;
-	}
-	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-		len--;
-	return xstrndup(p, len);
-}
 
 static void
 fake_request_release(struct fake_slack_request *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nheaders; i++) {
-		free(r->headers[i].name);
-		free(r->headers[i].value);
-	}
-	free(r->headers);
+	fake_server_headers_free(r->headers, r->nheaders);
 	for (i = 0; i < r->nargs; i++) {
 		free(r->args[i].name);
 		free(r->args[i].value);
@@ -978,142 +755,28 @@ fake_api_name(const char *path)
 	return xstrdup("");
 }
 
-/*
- * Parse the head in [data, end) into r (method, target, path, headers) and
- * the body length into *body_len. -1 if it is malformed (r released).
- */
-static int
-fake_parse_head(const char *data, const char *end, struct fake_slack_request *r,
-		size_t *body_len)
+/* A complete request on c: record it and answer it. */
+static void
+fake_on_request(struct fake_server_conn *c, struct fake_server_request *in)
 {
-	const char *eol, *line, *colon, *sp1, *sp2, *v, *q;
-	char *endp;
-	unsigned long long cl;
+	struct fake_slack *f = c->owner;
+	struct fake_slack_request *r;
 
+	f->requests =
+	    xreallocarray(f->requests, f->nrequests + 1, sizeof *f->requests);
+	r = &f->requests[f->nrequests++];
 	memset(r, 0, sizeof *r);
-	*body_len = 0;
-	eol = strstr(data, "\r\n");
-	sp1 = memchr(data, ' ', (size_t)(eol - data));
-	sp2 =
-	    sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
-	if (sp1 == NULL || sp2 == NULL || sp2 == sp1 + 1 ||
-	    strncmp(sp2 + 1, "HTTP/1.", 7) != 0)
-		return -1;
-	r->method = xstrndup(data, (size_t)(sp1 - data));
-	r->target = xstrndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
-	q = strchr(r->target, '?');
-	r->path = xstrndup(r->target, q != NULL ? (size_t)(q - r->target)
-						: strlen(r->target));
+	r->method = in->method;
+	r->target = in->target;
+	r->path = in->path;
 	r->api = fake_api_name(r->path);
-	for (line = eol + 2; line < end; line = eol + 2) {
-		eol = strstr(line, "\r\n");
-		colon = memchr(line, ':', (size_t)(eol - line));
-		if (colon == NULL || colon == line ||
-		    r->nheaders == FAKE_SL_MAX_HEADERS)
-			goto fail;
-		r->headers = xreallocarray(r->headers, r->nheaders + 1,
-					   sizeof *r->headers);
-		r->headers[r->nheaders].name =
-		    xstrndup(line, (size_t)(colon - line));
-		r->headers[r->nheaders].value =
-		    fake_strip(colon + 1, (size_t)(eol - colon - 1));
-		r->nheaders++;
-	}
-	if (fake_slack_header(r, "Transfer-Encoding") != NULL)
-		goto fail;
-	v = fake_slack_header(r, "Content-Length");
-	if (v != NULL) {
-		if (!isdigit((unsigned char)v[0]))
-			goto fail;
-		cl = strtoull(v, &endp, 10);
-		if (*endp != '\0' || cl > FAKE_SL_MAX_REQUEST)
-			goto fail;
-		*body_len = (size_t)cl;
-	}
-	return 0;
-fail:
-	fake_request_release(r);
-	return -1;
-}
-
-/* Record and handle every complete request in c's buffer; -1 to close. */
-static int
-fake_conn_parse(struct fake_conn *c)
-{
-	struct fake_slack *f = c->server;
-	struct fake_slack_request r;
-	const char *data, *end;
-	size_t head_len, body_len, rest;
-
-	while (c->mode == FAKE_CONN_HTTP && !c->hung && c->slow == NULL &&
-	       !c->closing && c->in.len > 0) {
-		data = c->in.data;
-		end = strstr(data, "\r\n\r\n");
-		if (end == NULL)
-			return memchr(data, '\0', c->in.len) != NULL ? -1 : 0;
-		head_len = (size_t)(end - data) + 4;
-		if (fake_parse_head(data, end, &r, &body_len) != 0)
-			return -1;
-		if (c->in.len - head_len < body_len) {
-			fake_request_release(&r);
-			return 0; /* wait for the rest of the body */
-		}
-		r.body = xmalloc(body_len + 1);
-		memcpy(r.body, data + head_len, body_len);
-		r.body[body_len] = '\0';
-		r.body_len = body_len;
-		uv_update_time(f->loop);
-		r.at_ms = uv_now(f->loop);
-		f->requests = xreallocarray(f->requests, f->nrequests + 1,
-					    sizeof *f->requests);
-		f->requests[f->nrequests++] = r;
-
-		rest = c->in.len - head_len - body_len;
-		memmove(c->in.data, c->in.data + head_len + body_len, rest);
-		c->in.len = rest;
-		c->in.data[rest] = '\0';
-		fake_handle(c, f->nrequests - 1);
-	}
-	if (c->mode == FAKE_CONN_WS && !c->closing)
-		return fake_ws_parse(c);
-	return 0;
-}
-
-static const char *
-fake_reason(int status)
-{
-	switch (status) {
-	case 101:
-		return "Switching Protocols";
-	case 200:
-		return "OK";
-	case 400:
-		return "Bad Request";
-	case 401:
-		return "Unauthorized";
-	case 404:
-		return "Not Found";
-	case 429:
-		return "Too Many Requests";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return "Status";
-	}
-}
-
-/* A whole response; caller frees; its length in *len. */
-static char *
-fake_response(int status, const char *headers, const char *body, size_t *len)
-{
-	struct buf out;
-
-	buf_init(&out, FAKE_SL_MAX_REQUEST * 2);
-	buf_printf(&out, "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\n%s\r\n",
-		   status, fake_reason(status), strlen(body), headers);
-	buf_puts(&out, body);
-	*len = out.len;
-	return buf_detach(&out);
+	r->headers = in->headers;
+	r->nheaders = in->nheaders;
+	r->body = in->body;
+	r->body_len = in->body_len;
+	uv_update_time(f->loop);
+	r->at_ms = uv_now(f->loop);
+	fake_handle(c, f->nrequests - 1);
 }
 
 static char *
@@ -1145,16 +808,18 @@ fake_error_body(const char *error)
 
 /* Answer request r on c with status, headers and body (taken over). */
 static void
-fake_answer(struct fake_conn *c, struct fake_slack_request *r, int status,
-	    const char *headers, char *body, const char *error, int close_after)
+fake_answer(struct fake_server_conn *c, struct fake_slack_request *r,
+	    int status, const char *headers, char *body, const char *error,
+	    int close_after)
 {
 	size_t len;
-	char *out = fake_response(status, headers, body, &len);
+	char *out =
+	    fake_server_response(status, headers, body, strlen(body), &len);
 
 	r->status = status;
 	r->answer = body;
 	r->error = error != NULL ? xstrdup(error) : NULL;
-	fake_send(c, out, len, close_after);
+	fake_server_send(c, out, len, close_after);
 }
 
 static int fake_api(struct fake_slack *, struct fake_slack_request *, char **,
@@ -1162,9 +827,9 @@ static int fake_api(struct fake_slack *, struct fake_slack_request *, char **,
 
 /* Answer request ri of c: script, WebSocket upgrade or Web API. */
 static void
-fake_handle(struct fake_conn *c, size_t ri)
+fake_handle(struct fake_server_conn *c, size_t ri)
 {
-	struct fake_slack *f = c->server;
+	struct fake_slack *f = c->owner;
 	struct fake_slack_request *r = &f->requests[ri];
 	const struct fake_script *s;
 	char *body, *out, *headers, *error = NULL;
@@ -1173,7 +838,7 @@ fake_handle(struct fake_conn *c, size_t ri)
 
 	s = fake_script_take(f, r);
 	if (s != NULL && s->kind == FAKE_SCRIPT_HANG) {
-		c->hung = 1;
+		fake_server_hang(c);
 		return;
 	}
 	if (s != NULL && strcmp(r->api, FAKE_SLACK_LINK) == 0 &&
@@ -1182,7 +847,7 @@ fake_handle(struct fake_conn *c, size_t ri)
 		fake_answer(c, r, 503,
 			    "Content-Type: text/plain\r\nConnection: close\r\n",
 			    xstrdup("service unavailable"), NULL, 1);
-		c->hung = 1;
+		fake_server_hang(c);
 		return;
 	}
 	if (s != NULL && s->kind == FAKE_SCRIPT_FAIL) {
@@ -1215,47 +880,14 @@ fake_handle(struct fake_conn *c, size_t ri)
 	r->status = status;
 	r->answer = xstrdup(body);
 	r->error = error;
-	out = fake_response(status, "Content-Type: application/json\r\n", body,
-			    &len);
+	out = fake_server_response(status, "Content-Type: application/json\r\n",
+				   body, strlen(body), &len);
 	free(body);
 	if (s != NULL && s->kind == FAKE_SCRIPT_SLOW) {
-		c->slow = out;
-		c->slow_len = len;
-		uv_timer_start(&c->timer, fake_on_timer, s->delay_ms, 0);
+		fake_server_send_later(c, out, len, s->delay_ms);
 		return;
 	}
-	fake_send(c, out, len, 0);
-}
-
-/*
- * The slow answer is due (HTTP), the hello or the close after a
- * disconnect is due (WebSocket), or the peer took too long to close.
- */
-static void
-fake_on_timer(uv_timer_t *t)
-{
-	struct fake_conn *c = t->data;
-	enum fake_ws_due due;
-
-	if (c->draining) {
-		fake_conn_close(c);
-		return;
-	}
-	if (c->mode == FAKE_CONN_WS) {
-		due = c->due;
-		c->due = FAKE_DUE_NONE;
-		if (due == FAKE_DUE_HELLO)
-			fake_ws_hello(c);
-		else if (due == FAKE_DUE_CLOSE)
-			fake_ws_fail(c, 1000);
-		return;
-	}
-	if (c->slow == NULL)
-		return;
-	fake_send(c, c->slow, c->slow_len, 0);
-	c->slow = NULL;
-	if (fake_conn_parse(c) != 0)
-		fake_conn_close(c);
+	fake_server_send(c, out, len, 0);
 }
 
 /* Web API: arguments. */
@@ -1525,8 +1157,9 @@ fake_connections_open(struct fake_slack *f, struct fake_slack_request *r,
 	(void)r;
 	f->tickets = xreallocarray(f->tickets, f->ntickets + 1, 1);
 	f->tickets[f->ntickets++] = 0;
-	url = xasprintf("ws://127.0.0.1:%d/link/?ticket=%zu&app_id=%s", f->port,
-			f->ntickets, FAKE_SLACK_APP_ID);
+	url = xasprintf("ws://127.0.0.1:%d/link/?ticket=%zu&app_id=%s",
+			fake_server_port(f->server), f->ntickets,
+			FAKE_SLACK_APP_ID);
 	fake_json_add(out, "url", url);
 	free(url);
 	return NULL;
@@ -1917,66 +1550,14 @@ fail:
 
 /* WebSocket. */
 
-/* Send one unmasked frame with opcode and payload; close after if asked. */
-static void
-fake_ws_frame(struct fake_conn *c, int opcode, const char *payload, size_t len,
-	      int close_after)
-{
-	char *frame = xmalloc(len + 10);
-	size_t h = 2, i;
-
-	frame[0] = (char)(0x80 | opcode);
-	if (len < 126)
-		frame[1] = (char)len;
-	else if (len <= 0xffff) {
-		frame[1] = 126;
-		frame[2] = (char)(len >> 8);
-		frame[3] = (char)len;
-		h = 4;
-	} else {
-		frame[1] = 127;
-		for (i = 0; i < 8; i++)
-			frame[2 + i] = (char)((uint64_t)len >> (56 - 8 * i));
-		h = 10;
-	}
-	if (len > 0)
-		memcpy(frame + h, payload, len);
-	fake_send(c, frame, h + len, close_after);
-}
-
-static void
-fake_ws_text(struct fake_conn *c, const char *text)
-{
-	fake_ws_frame(c, FAKE_WS_TEXT, text, strlen(text), 0);
-}
-
-/* Send a close frame with code (if not sent yet) and close. */
-static void
-fake_ws_fail(struct fake_conn *c, int code)
-{
-	char payload[2];
-
-	c->hung = 1; /* read nothing more */
-	c->due = FAKE_DUE_NONE;
-	uv_timer_stop(&c->timer);
-	if (c->close_sent) {
-		fake_conn_close(c);
-		return;
-	}
-	c->close_sent = 1;
-	payload[0] = (char)(code >> 8);
-	payload[1] = (char)code;
-	fake_ws_frame(c, FAKE_WS_CLOSE, payload, 2, 1);
-}
-
 /* The text of a disconnect message with reason; caller frees. */
 static char *
-fake_disconnect_text(const struct fake_conn *c, const char *reason)
+fake_disconnect_text(const struct fake_server_conn *c, const char *reason)
 {
 	return xasprintf("{\"type\":\"disconnect\",\"reason\":\"%s\","
 			 "\"debug_info\":{\"host\":\"applink-fake-%" PRIu64
 			 "\"}}",
-			 reason, c->ws);
+			 reason, fake_link_of(c)->ws);
 }
 
 /* The frame of envelope e; caller frees. */
@@ -2006,60 +1587,41 @@ fake_envelope_text(const struct fake_slack_envelope *e)
 
 /* Send envelope i to c. */
 static void
-fake_envelope_send(struct fake_conn *c, size_t i)
+fake_envelope_send(struct fake_server_conn *c, size_t i)
 {
-	struct fake_slack *f = c->server;
+	struct fake_slack *f = c->owner;
 	struct fake_slack_envelope *e = &f->envelopes[i];
 	char *text = fake_envelope_text(e);
 
 	uv_update_time(f->loop);
-	e->conn = c->ws;
+	e->conn = fake_link_of(c)->ws;
 	e->sent_ms = uv_now(f->loop);
-	fake_ws_text(c, text);
+	fake_server_ws_text(c, text);
 	free(text);
 }
 
 /* Send hello on c, then every envelope that waits for a connection. */
 static void
-fake_ws_hello(struct fake_conn *c)
+fake_ws_hello(struct fake_server_conn *c)
 {
-	struct fake_slack *f = c->server;
+	struct fake_slack *f = c->owner;
 	char *hello;
 	size_t i;
 
-	c->ready = ++f->ready_serial;
-	hello = xasprintf(
-	    "{\"type\":\"hello\",\"num_connections\":%d,"
-	    "\"connection_info\":{\"app_id\":\"%s\"},"
-	    "\"debug_info\":{\"host\":\"applink-fake-%" PRIu64 "\","
-	    "\"build_number\":1,\"approximate_connection_time\":%d}}",
-	    fake_ws_count(f, 1), FAKE_SLACK_APP_ID, c->ws, f->connection_time);
-	fake_ws_text(c, hello);
+	fake_link_of(c)->ready = ++f->ready_serial;
+	hello =
+	    xasprintf("{\"type\":\"hello\",\"num_connections\":%d,"
+		      "\"connection_info\":{\"app_id\":\"%s\"},"
+		      "\"debug_info\":{\"host\":\"applink-fake-%" PRIu64 "\","
+		      "\"build_number\":1,\"approximate_connection_time\":%d}}",
+		      fake_ws_count(f, 1), FAKE_SLACK_APP_ID,
+		      fake_link_of(c)->ws, f->connection_time);
+	fake_server_ws_text(c, hello);
 	free(hello);
 	for (i = 0; i < f->nenvelopes; i++) {
 		if (f->envelopes[i].conn == 0)
 			fake_envelope_send(c, i);
 	}
-}
-
-/* Whether header name of r holds word (comma-separated, any case). */
-static int
-fake_header_has(const struct fake_slack_request *r, const char *name,
-		const char *word)
-{
-	const char *v = fake_slack_header(r, name), *p;
-	size_t len = strlen(word), n;
-
-	if (v == NULL)
-		return 0;
-	for (p = v; *p != '\0';) {
-		p += strspn(p, " \t,");
-		n = strcspn(p, " \t,");
-		if (n == len && strncasecmp(p, word, len) == 0)
-			return 1;
-		p += n;
-	}
-	return 0;
 }
 
 /* The ticket number in r's query, or 0 if there is none. */
@@ -2087,12 +1649,11 @@ fake_ticket(const struct fake_slack_request *r)
 
 /* GET /link/ (request ri): check the ticket, switch c to WebSocket mode. */
 static void
-fake_ws_upgrade(struct fake_conn *c, size_t ri)
+fake_ws_upgrade(struct fake_server_conn *c, size_t ri)
 {
-	struct fake_slack *f = c->server;
+	struct fake_slack *f = c->owner;
 	struct fake_slack_request *r = &f->requests[ri];
-	const char *key, *version;
-	char accept[29], *out, *bye;
+	char *bye;
 	size_t ticket = fake_ticket(r);
 	int open = fake_ws_count(f, 0);
 
@@ -2101,42 +1662,31 @@ fake_ws_upgrade(struct fake_conn *c, size_t ri)
 		fake_answer(c, r, 401,
 			    "Content-Type: text/plain\r\nConnection: close\r\n",
 			    xstrdup("invalid or used ticket"), NULL, 1);
-		c->hung = 1;
+		fake_server_hang(c);
 		return;
 	}
-	key = fake_slack_header(r, "Sec-WebSocket-Key");
-	version = fake_slack_header(r, "Sec-WebSocket-Version");
-	if (!fake_header_has(r, "Upgrade", "websocket") ||
-	    !fake_header_has(r, "Connection", "upgrade") || key == NULL ||
-	    strlen(key) != 24 || version == NULL ||
-	    strcmp(version, "13") != 0) {
+	if (fake_server_ws_upgrade(c, r->headers, r->nheaders) != 0) {
 		f->ws_refused++;
 		fake_answer(c, r, 400,
 			    "Content-Type: text/plain\r\nConnection: close\r\n",
 			    xstrdup("not a websocket upgrade"), NULL, 1);
-		c->hung = 1;
+		fake_server_hang(c);
 		return;
 	}
 	f->tickets[ticket - 1] = 1;
-	fake_mm_ws_accept(key, accept);
-	out = xasprintf("HTTP/1.1 101 Switching Protocols\r\n"
-			"Upgrade: websocket\r\nConnection: Upgrade\r\n"
-			"Sec-WebSocket-Accept: %s\r\n\r\n",
-			accept);
 	r->status = 101;
-	fake_send(c, out, strlen(out), 0);
-	c->mode = FAKE_CONN_WS;
-	c->ws = (uint64_t)++f->ws_connections;
+	c->data = xcalloc(1, sizeof(struct fake_link));
+	fake_link_of(c)->ws = (uint64_t)++f->ws_connections;
 	if (open >= FAKE_SLACK_WS_MAX) {
 		bye = fake_disconnect_text(c, "too_many_websockets");
-		fake_ws_text(c, bye);
+		fake_server_ws_text(c, bye);
 		free(bye);
-		fake_ws_fail(c, 1000);
+		fake_server_ws_close(c, 1000);
 		return;
 	}
 	if (f->hello_delay > 0) {
-		c->due = FAKE_DUE_HELLO;
-		uv_timer_start(&c->timer, fake_on_timer, f->hello_delay, 0);
+		fake_link_of(c)->due = FAKE_DUE_HELLO;
+		fake_server_timer(c, f->hello_delay);
 		return;
 	}
 	fake_ws_hello(c);
@@ -2144,9 +1694,9 @@ fake_ws_upgrade(struct fake_conn *c, size_t ri)
 
 /* A text message from the client: record it; an ack marks its envelope. */
 static void
-fake_ws_message(struct fake_conn *c, const char *text, size_t len)
+fake_ws_message(struct fake_server_conn *c, const char *text, size_t len)
 {
-	struct fake_slack *f = c->server;
+	struct fake_slack *f = c->owner;
 	struct fake_slack_envelope *e = NULL;
 	struct json_tokener *tok;
 	struct json_object *o, *v, *payload;
@@ -2194,109 +1744,6 @@ fake_ws_message(struct fake_conn *c, const char *text, size_t len)
 	json_object_put(o);
 }
 
-/*
- * Take every complete client frame from c's buffer. Returns 0; a protocol
- * error sends a close frame and closes c.
- */
-static int
-fake_ws_parse(struct fake_conn *c)
-{
-	unsigned char *p;
-	uint64_t len;
-	size_t h, i, frame;
-	int fin, opcode, code;
-	char *payload;
-
-	while (!c->closing && !c->hung && c->in.len >= 2) {
-		p = (unsigned char *)c->in.data;
-		fin = p[0] & 0x80;
-		opcode = p[0] & 0x0f;
-		len = p[1] & 0x7f;
-		h = 2;
-		if ((p[0] & 0x70) != 0 || (p[1] & 0x80) == 0) {
-			fake_ws_fail(c, 1002); /* reserved bits; unmasked */
-			return 0;
-		}
-		if (len == 126) {
-			if (c->in.len < 4)
-				return 0;
-			len = (uint64_t)p[2] << 8 | p[3];
-			h = 4;
-		} else if (len == 127) {
-			if (c->in.len < 10)
-				return 0;
-			for (len = 0, i = 0; i < 8; i++)
-				len = len << 8 | p[2 + i];
-			h = 10;
-		}
-		if (opcode >= 0x8 && (!fin || len > 125)) {
-			fake_ws_fail(c, 1002);
-			return 0;
-		}
-		if (len > FAKE_SLACK_WS_MAX_MESSAGE) {
-			fake_ws_fail(c, 1009);
-			return 0;
-		}
-		frame = h + 4 + (size_t)len;
-		if (c->in.len < frame)
-			return 0;
-		payload = xmalloc((size_t)len + 1);
-		for (i = 0; i < len; i++)
-			payload[i] = (char)(p[h + 4 + i] ^ p[h + i % 4]);
-		payload[len] = '\0';
-		memmove(c->in.data, c->in.data + frame, c->in.len - frame);
-		c->in.len -= frame;
-		c->in.data[c->in.len] = '\0';
-
-		switch (opcode) {
-		case FAKE_WS_CONT:
-		case FAKE_WS_TEXT:
-		case FAKE_WS_BINARY:
-			if ((opcode == FAKE_WS_CONT) != (c->msg_opcode != 0)) {
-				fake_ws_fail(c, 1002);
-				break;
-			}
-			if (opcode != FAKE_WS_CONT)
-				c->msg_opcode = opcode;
-			if (buf_add(&c->msg, payload, (size_t)len) != 0) {
-				fake_ws_fail(c, 1009);
-				break;
-			}
-			if (!fin)
-				break;
-			if (c->msg_opcode == FAKE_WS_TEXT) {
-				if (c->msg.len > 0 &&
-				    !utf8_valid(c->msg.data, c->msg.len)) {
-					fake_ws_fail(c, 1007);
-					break;
-				}
-				fake_ws_message(c, buf_str(&c->msg),
-						c->msg.len);
-			}
-			buf_reset(&c->msg);
-			c->msg_opcode = 0;
-			break;
-		case FAKE_WS_CLOSE:
-			code = len >= 2 ? ((unsigned char)payload[0] << 8 |
-					   (unsigned char)payload[1])
-					: 1000;
-			fake_ws_fail(c, code);
-			break;
-		case FAKE_WS_PING:
-			fake_ws_frame(c, FAKE_WS_PONG, payload, (size_t)len, 0);
-			break;
-		case FAKE_WS_PONG:
-			c->server->ws_pongs++;
-			break;
-		default:
-			fake_ws_fail(c, 1002);
-			break;
-		}
-		free(payload);
-	}
-	return 0;
-}
-
 /* Envelopes. */
 
 /* A fresh envelope id shaped like a UUID, into out. */
@@ -2318,7 +1765,7 @@ fake_envelope_add(struct fake_slack *f, const char *id, const char *type,
 {
 	struct fake_slack_envelope *e;
 	struct json_object *o = json_tokener_parse(payload);
-	struct fake_conn *c;
+	struct fake_server_conn *c;
 
 	if (!json_object_is_type(o, json_type_object))
 		fatal("fake-slack: payload is not a JSON object: %s", payload);
@@ -2540,21 +1987,20 @@ int
 fake_slack_ws_disconnect(struct fake_slack *f, const char *reason,
 			 int64_t close_after_ms)
 {
-	struct fake_conn *c = fake_ws_target(f);
+	struct fake_server_conn *c = fake_ws_target(f);
 	char *text;
 
 	if (c == NULL)
 		return -1;
 	text = fake_disconnect_text(c, reason);
-	fake_ws_text(c, text);
+	fake_server_ws_text(c, text);
 	free(text);
-	c->leaving = 1;
+	fake_link_of(c)->leaving = 1;
 	if (close_after_ms == 0)
-		fake_ws_fail(c, 1000);
+		fake_server_ws_close(c, 1000);
 	else if (close_after_ms > 0) {
-		c->due = FAKE_DUE_CLOSE;
-		uv_timer_start(&c->timer, fake_on_timer,
-			       (uint64_t)close_after_ms, 0);
+		fake_link_of(c)->due = FAKE_DUE_CLOSE;
+		fake_server_timer(c, (uint64_t)close_after_ms);
 	}
 	return 0;
 }
@@ -2562,52 +2008,53 @@ fake_slack_ws_disconnect(struct fake_slack *f, const char *reason,
 void
 fake_slack_ws_send_raw(struct fake_slack *f, const char *text)
 {
-	struct fake_conn *c;
+	struct fake_server_conn *c;
 
-	for (c = f->conns; c != NULL; c = c->next) {
+	for (c = fake_server_conns(f->server); c != NULL; c = c->next) {
 		if (fake_ws_live(c, 1))
-			fake_ws_text(c, text);
+			fake_server_ws_text(c, text);
 	}
 }
 
 void
 fake_slack_ws_ping(struct fake_slack *f)
 {
-	struct fake_conn *c;
+	struct fake_server_conn *c;
 
-	for (c = f->conns; c != NULL; c = c->next) {
+	for (c = fake_server_conns(f->server); c != NULL; c = c->next) {
 		if (fake_ws_live(c, 0))
-			fake_ws_frame(c, FAKE_WS_PING, "fake", 4, 0);
+			fake_server_ws_frame(c, FAKE_WS_PING, "fake", 4, 0);
 	}
 }
 
 void
 fake_slack_ws_drop(struct fake_slack *f)
 {
-	struct fake_conn *c, *next;
+	struct fake_server_conn *c, *next;
 
-	for (c = f->conns; c != NULL; c = next) {
+	for (c = fake_server_conns(f->server); c != NULL; c = next) {
 		next = c->next;
-		if (c->mode == FAKE_CONN_WS)
-			fake_conn_close(c);
+		if (c->mode == FAKE_SERVER_WS)
+			fake_server_conn_close(c);
 	}
 }
 
 void
 fake_slack_ws_close(struct fake_slack *f, int code)
 {
-	struct fake_conn *c, *next;
+	struct fake_server_conn *c, *next;
 
-	for (c = f->conns; c != NULL; c = next) {
+	for (c = fake_server_conns(f->server); c != NULL; c = next) {
 		next = c->next;
 		if (fake_ws_live(c, 0))
-			fake_ws_fail(c, code);
+			fake_server_ws_close(c, code);
 	}
 }
 
 static void
-fake_free(struct fake_slack *f)
+fake_free(void *owner)
 {
+	struct fake_slack *f = owner;
 	size_t i;
 
 	fake_slack_unscript(f);

@@ -88,6 +88,8 @@
 
 #include <uv.h>
 
+#include "fake-server.h"
+
 /* What the server starts with. */
 #define FAKE_SLACK_TEAM_ID	"T0FAKE0001"
 #define FAKE_SLACK_TEAM_NAME	"fake"
@@ -117,11 +119,6 @@
 
 struct fake_slack;
 
-struct fake_slack_header {
-	char *name;
-	char *value; /* leading and trailing blanks removed */
-};
-
 /* A decoded argument (query, form or JSON member). */
 struct fake_slack_arg {
 	char *name;
@@ -134,7 +131,7 @@ struct fake_slack_request {
 	char *target; /* as sent: path and query */
 	char *path;   /* target without the query */
 	char *api;    /* "chat.postMessage"; FAKE_SLACK_LINK; or "" */
-	struct fake_slack_header *headers;
+	struct fake_server_header *headers;
 	size_t nheaders;
 	char *body; /* NUL-terminated; "" when empty */
 	size_t body_len;

@@ -310,6 +310,47 @@ test_checkpoint_off_the_loop(void **state)
 	fixture_free(f);
 }
 
+/*
+ * A checkpoint that leaves the WAL as long as it was (a reader holds it,
+ * or the last commit simply left many pages) is not queued again and
+ * again while nothing is committed: an idle daemon stays idle.
+ */
+static void
+test_idle_after_checkpoint(void **state)
+{
+	struct fixture *f = fixture_new(NULL);
+	char text[3000], *cause = NULL;
+	uint64_t after;
+	int i, rounds;
+
+	(void)state;
+	fixture_start(f);
+	committer_set_checkpoint(f->committer, 16);
+	memset(text, 'x', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(store_begin(f->store, &cause), 0);
+		assert_int_equal(store_outbox_add(f->store, OUTBOX_CHANNEL, "c",
+						  NULL, text, T0, NULL, &cause),
+				 0);
+		assert_int_equal(store_commit(f->store, &cause), 0);
+	}
+	run_until_durable(f, f->durable_calls > 0 ? f->durable_calls : 1);
+	for (rounds = 0; rounds < 200; rounds++) {
+		uv_run(&f->loop, UV_RUN_NOWAIT);
+		usleep(500);
+	}
+	after = committer_checkpoints(f->committer);
+	assert_true(after >= 1);
+	/* Nothing committed: no more checkpoints, however long it idles. */
+	for (rounds = 0; rounds < 200; rounds++) {
+		uv_run(&f->loop, UV_RUN_NOWAIT);
+		usleep(500);
+	}
+	assert_int_equal(committer_checkpoints(f->committer), after);
+	fixture_free(f);
+}
+
 /* A timer's work, and the watchdog that must not fire before it is
  * durable. */
 struct timer_work {
@@ -387,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_wal_unopenable_falls_back),
 		cmocka_unit_test(test_timer_work_is_not_left_waiting),
 		cmocka_unit_test(test_checkpoint_off_the_loop),
+		cmocka_unit_test(test_idle_after_checkpoint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@
 #include <curl/curl.h>
 #include <uv.h>
 
+#include "event-copy.h"
 #include "fake-http.h"
 #include "lihui/adapter.h"
 #include "lihui/buf.h"
@@ -41,13 +42,6 @@
 #define MAX_EVENTS 4
 #define WAIT_MS	   10000 /* generous: valgrind is slow */
 #define ANSWER_MS  3000	 /* a slash command must be answered within */
-
-/* What the sink received, copied. */
-struct seen_event {
-	int kind;
-	char *channel_key, *channel_name, *user_id, *user_name, *trigger, *text;
-	int is_direct;
-};
 
 /* One slash-command call made by the client thread. */
 struct call {
@@ -69,7 +63,7 @@ struct fixture {
 	int port; /* of the slash-command listener */
 	int closed;
 
-	struct seen_event ev[MAX_EVENTS];
+	struct event_copy ev[MAX_EVENTS];
 	size_t nev;
 
 	struct call calls[4];
@@ -94,18 +88,9 @@ static void
 sink_event(void *arg, const struct chat_event *e)
 {
 	struct fixture *fx = arg;
-	struct seen_event *s;
 
 	assert_true(fx->nev < MAX_EVENTS);
-	s = &fx->ev[fx->nev++];
-	s->kind = e->kind;
-	s->channel_key = dup_or_null(e->channel_key);
-	s->channel_name = dup_or_null(e->channel_name);
-	s->user_id = dup_or_null(e->user_id);
-	s->user_name = dup_or_null(e->user_name);
-	s->trigger = dup_or_null(e->trigger);
-	s->text = dup_or_null(e->text);
-	s->is_direct = e->is_direct;
+	event_copy_init(&fx->ev[fx->nev++], e);
 }
 
 static void
@@ -295,14 +280,8 @@ fx_free(struct fixture *fx)
 	assert_int_equal(uv_loop_close(&fx->loop), 0);
 	adapter_mattermost.free(fx->a);
 	config_release(&fx->cfg);
-	for (i = 0; i < fx->nev; i++) {
-		free(fx->ev[i].channel_key);
-		free(fx->ev[i].channel_name);
-		free(fx->ev[i].user_id);
-		free(fx->ev[i].user_name);
-		free(fx->ev[i].trigger);
-		free(fx->ev[i].text);
-	}
+	for (i = 0; i < fx->nev; i++)
+		event_copy_release(&fx->ev[i]);
 	for (i = 0; i < fx->ncalls; i++) {
 		free(fx->calls[i].ctype);
 		buf_release(&fx->calls[i].body);

@@ -27,6 +27,7 @@
 #include "fake-mm.h"
 #include "lihui/http.h"
 #include "lihui/xmalloc.h"
+#include "testloop.h"
 
 #include "../../../src/adapter/mm-api.h"
 
@@ -46,12 +47,7 @@ struct rec {
 };
 
 struct ctx {
-	uv_loop_t loop;
-	struct clock clock;
-	uv_timer_t guard;
-	int expired;
-	struct http_client *http;
-	int http_closed;
+	struct testloop tl;
 	int close_called;
 	struct fake_mm *mm;
 	struct fake_http *fh;
@@ -65,15 +61,6 @@ struct ctx {
 	int again_rc;
 };
 
-static void
-on_guard(uv_timer_t *t)
-{
-	struct ctx *ctx = t->data;
-
-	ctx->expired = 1;
-	uv_stop(&ctx->loop);
-}
-
 /* The api on base URL url with a response cap. */
 static void
 use_server(struct ctx *ctx, const char *url, size_t max_response)
@@ -83,7 +70,7 @@ use_server(struct ctx *ctx, const char *url, size_t max_response)
 	free(ctx->url);
 	ctx->url = xstrdup(url);
 	memset(&r, 0, sizeof r);
-	r.http = ctx->http;
+	r.http = ctx->tl.http;
 	r.url = ctx->url;
 	r.auth = AUTH;
 	r.max_response = max_response;
@@ -97,17 +84,10 @@ setup(void **state)
 	struct ctx *ctx = xcalloc(1, sizeof *ctx);
 	char *cause = NULL, *url;
 
-	assert_int_equal(uv_loop_init(&ctx->loop), 0);
-	assert_int_equal(uv_timer_init(&ctx->loop, &ctx->guard), 0);
-	ctx->guard.data = ctx;
-	uv_timer_start(&ctx->guard, on_guard, GUARD_MS, 0);
-	uv_unref((uv_handle_t *)&ctx->guard);
-	ctx->clock = clock_system();
-	ctx->http = http_client_new(&ctx->loop, &ctx->clock, &cause);
-	assert_non_null(ctx->http);
-	ctx->mm = fake_mm_new(&ctx->loop, TOKEN, &cause);
+	testloop_init(&ctx->tl, NULL, GUARD_MS);
+	ctx->mm = fake_mm_new(&ctx->tl.loop, TOKEN, &cause);
 	assert_non_null(ctx->mm);
-	ctx->fh = fake_http_new(&ctx->loop, &cause);
+	ctx->fh = fake_http_new(&ctx->tl.loop, &cause);
 	assert_non_null(ctx->fh);
 	fake_mm_add_user(ctx->mm, DAVE_ID, "dave");
 	ctx->cache = mm_cache_new();
@@ -116,14 +96,6 @@ setup(void **state)
 	free(url);
 	*state = ctx;
 	return 0;
-}
-
-static void
-on_http_closed(void *arg)
-{
-	struct ctx *ctx = arg;
-
-	ctx->http_closed = 1;
 }
 
 static void
@@ -149,19 +121,14 @@ teardown(void **state)
 	struct ctx *ctx = *state;
 
 	if (!ctx->close_called)
-		http_client_close(ctx->http, on_http_closed, ctx);
+		testloop_close_http(&ctx->tl);
 	fake_mm_close(ctx->mm);
 	fake_http_close(ctx->fh);
-	uv_run(&ctx->loop, UV_RUN_DEFAULT);
-	assert_false(ctx->expired);
-	assert_true(ctx->http_closed);
+	testloop_drain(&ctx->tl);
 	assert_int_equal(mm_api_in_flight(ctx->api), 0);
 	mm_api_free(ctx->api);
-	http_client_free(ctx->http);
 	mm_cache_free(ctx->cache);
-	uv_close((uv_handle_t *)&ctx->guard, NULL);
-	uv_run(&ctx->loop, UV_RUN_DEFAULT);
-	assert_int_equal(uv_loop_close(&ctx->loop), 0);
+	testloop_free(&ctx->tl);
 	recs_clear(ctx);
 	free(ctx->url);
 	free(ctx);
@@ -254,9 +221,9 @@ on_users(void *arg, size_t found, size_t not_found, size_t failed,
 static void
 wait_recs(struct ctx *ctx, size_t n)
 {
-	while (ctx->nrecs < n && !ctx->expired)
-		uv_run(&ctx->loop, UV_RUN_ONCE);
-	assert_false(ctx->expired);
+	while (ctx->nrecs < n && !ctx->tl.expired)
+		uv_run(&ctx->tl.loop, UV_RUN_ONCE);
+	assert_false(ctx->tl.expired);
 	assert_int_equal(ctx->nrecs, n);
 }
 
@@ -768,7 +735,7 @@ test_malformed_answers(void **state)
 		assert_null(mm_cache_user(ctx->cache, DAVE_ID));
 		/* Routes cannot be removed: a fresh server for the next. */
 		fake_http_close(ctx->fh);
-		ctx->fh = fake_http_new(&ctx->loop, NULL);
+		ctx->fh = fake_http_new(&ctx->tl.loop, NULL);
 		assert_non_null(ctx->fh);
 		url = fake_http_url(ctx->fh, "");
 		use_server(ctx, url, 1024 * 1024);
@@ -868,11 +835,11 @@ test_close_ends_lookups(void **state)
 	    0);
 	assert_int_equal(mm_api_users(ctx->api, ids, 1, on_users, ctx, &cause),
 			 0);
-	while (fake_mm_request_count(ctx->mm) < 2 && !ctx->expired)
-		uv_run(&ctx->loop, UV_RUN_ONCE);
+	while (fake_mm_request_count(ctx->mm) < 2 && !ctx->tl.expired)
+		uv_run(&ctx->tl.loop, UV_RUN_ONCE);
 	assert_int_equal(ctx->nrecs, 0);
 	ctx->close_called = 1;
-	http_client_close(ctx->http, on_http_closed, ctx);
+	testloop_close_http(&ctx->tl);
 	assert_int_equal(ctx->nrecs, 2);
 	/* In either order. */
 	for (i = 0; i < 2; i++) {

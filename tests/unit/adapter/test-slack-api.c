@@ -27,6 +27,7 @@
 #include "fake-http.h"
 #include "lihui/http.h"
 #include "lihui/xmalloc.h"
+#include "testloop.h"
 
 #include "../../../src/adapter/slack-api.h"
 
@@ -42,26 +43,12 @@ struct rec {
 };
 
 struct ctx {
-	uv_loop_t loop;
-	struct clock clock;
-	uv_timer_t guard;
-	int expired;
-	struct http_client *http;
-	int http_closed;
+	struct testloop tl;
 	struct fake_http *fh;
 	struct slack_api *api;
 	struct rec recs[MAX_RECS];
 	size_t nrecs;
 };
-
-static void
-on_guard(uv_timer_t *t)
-{
-	struct ctx *ctx = t->data;
-
-	ctx->expired = 1;
-	uv_stop(&ctx->loop);
-}
 
 static void
 make_api(struct ctx *ctx, long timeout_ms)
@@ -70,7 +57,7 @@ make_api(struct ctx *ctx, long timeout_ms)
 	char *url = fake_http_url(ctx->fh, "/api/");
 
 	memset(&cfg, 0, sizeof cfg);
-	cfg.http = ctx->http;
+	cfg.http = ctx->tl.http;
 	cfg.url = url;
 	cfg.bot_token = BOT;
 	cfg.app_token = APP;
@@ -86,27 +73,12 @@ setup(void **state)
 	struct ctx *ctx = xcalloc(1, sizeof *ctx);
 	char *cause = NULL;
 
-	assert_int_equal(uv_loop_init(&ctx->loop), 0);
-	assert_int_equal(uv_timer_init(&ctx->loop, &ctx->guard), 0);
-	ctx->guard.data = ctx;
-	uv_timer_start(&ctx->guard, on_guard, GUARD_MS, 0);
-	uv_unref((uv_handle_t *)&ctx->guard);
-	ctx->clock = clock_system();
-	ctx->http = http_client_new(&ctx->loop, &ctx->clock, &cause);
-	assert_non_null(ctx->http);
-	ctx->fh = fake_http_new(&ctx->loop, &cause);
+	testloop_init(&ctx->tl, NULL, GUARD_MS);
+	ctx->fh = fake_http_new(&ctx->tl.loop, &cause);
 	assert_non_null(ctx->fh);
 	make_api(ctx, 0);
 	*state = ctx;
 	return 0;
-}
-
-static void
-on_http_closed(void *arg)
-{
-	struct ctx *ctx = arg;
-
-	ctx->http_closed = 1;
 }
 
 static void
@@ -134,17 +106,12 @@ teardown(void **state)
 {
 	struct ctx *ctx = *state;
 
-	http_client_close(ctx->http, on_http_closed, ctx);
+	testloop_close_http(&ctx->tl);
 	fake_http_close(ctx->fh);
-	uv_run(&ctx->loop, UV_RUN_DEFAULT);
-	assert_false(ctx->expired);
-	assert_true(ctx->http_closed);
+	testloop_drain(&ctx->tl);
 	assert_int_equal(slack_api_in_flight(ctx->api), 0);
 	slack_api_free(ctx->api);
-	http_client_free(ctx->http);
-	uv_close((uv_handle_t *)&ctx->guard, NULL);
-	uv_run(&ctx->loop, UV_RUN_DEFAULT);
-	assert_int_equal(uv_loop_close(&ctx->loop), 0);
+	testloop_free(&ctx->tl);
 	recs_clear(ctx);
 	free(ctx);
 	return 0;
@@ -188,9 +155,9 @@ on_done(void *arg, const struct slack_api_result *res)
 static void
 wait_recs(struct ctx *ctx, size_t n)
 {
-	while (ctx->nrecs < n && !ctx->expired)
-		uv_run(&ctx->loop, UV_RUN_ONCE);
-	assert_false(ctx->expired);
+	while (ctx->nrecs < n && !ctx->tl.expired)
+		uv_run(&ctx->tl.loop, UV_RUN_ONCE);
+	assert_false(ctx->tl.expired);
 	assert_int_equal(ctx->nrecs, n);
 }
 
@@ -363,7 +330,7 @@ test_refused(void **state)
 	char *cause = NULL;
 
 	memset(&cfg, 0, sizeof cfg);
-	cfg.http = ctx->http;
+	cfg.http = ctx->tl.http;
 	cfg.url = "http://127.0.0.1:1/api";
 	cfg.bot_token = BOT;
 	slack_api_free(ctx->api);
@@ -466,8 +433,8 @@ test_users(void **state)
 			"\"hank\"}}");
 	assert_int_equal(
 	    slack_api_user_info(ctx->api, "U5", &out, NULL, NULL, &cause), 0);
-	while (slack_api_in_flight(ctx->api) > 0 && !ctx->expired)
-		uv_run(&ctx->loop, UV_RUN_ONCE);
+	while (slack_api_in_flight(ctx->api) > 0 && !ctx->tl.expired)
+		uv_run(&ctx->tl.loop, UV_RUN_ONCE);
 	assert_string_equal(slack_api_user_name(ctx->api, "U5"), "hank");
 	assert_int_equal(ctx->nrecs, 5);
 

@@ -22,11 +22,11 @@
 
 #include <json-c/json.h>
 
+#include "fixture.h"
 #include "lihui/xmalloc.h"
 
 #include "../../../src/adapter/slack-command.h"
 
-#define FIXTURE_DIR "../shared/specs/fixtures/"
 #define FIXTURE_MAX (64 * 1024)
 
 /* The fields of struct slack_command, in its order. */
@@ -35,37 +35,10 @@ struct want {
 	    *channel_name, *team_id, *trigger_id, *response_url, *api_app_id;
 };
 
-static char *read_fixture(const char *name, size_t *len);
 static void check_str(const char *what, const char *got, const char *want);
 static void check_cmd(const struct slack_command *c, const struct want *w);
 static void check_empty(const struct slack_command *c);
 static char *repeat(char ch, size_t n);
-
-/* Read a small fixture; NULL (after saying why) when it cannot be opened.
- * Caller frees. */
-static char *
-read_fixture(const char *name, size_t *len)
-{
-	char path[256], *data;
-	FILE *fp;
-	size_t n;
-
-	(void)snprintf(path, sizeof path, "%s%s", FIXTURE_DIR, name);
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		print_message("skipping: cannot open '%s': %s\n", path,
-			      strerror(errno));
-		return NULL;
-	}
-	data = xmalloc(FIXTURE_MAX + 1);
-	n = fread(data, 1, FIXTURE_MAX, fp);
-	assert_int_equal(ferror(fp), 0);
-	assert_true(feof(fp));
-	fclose(fp);
-	data[n] = '\0';
-	*len = n;
-	return data;
-}
 
 static void
 check_str(const char *what, const char *got, const char *want)
@@ -401,7 +374,8 @@ test_form_fixture(void **state)
 	size_t len;
 
 	(void)state;
-	body = read_fixture("slack_slash_command_form_body.txt", &len);
+	body = fixture_read("slack_slash_command_form_body.txt", FIXTURE_MAX,
+			    &len);
 	if (body == NULL)
 		skip();
 	assert_int_equal(slack_command_from_form(body, len, &c, &cause), 0);
@@ -612,7 +586,7 @@ test_json_fixtures(void **state)
 		char *text, *cause = NULL;
 		size_t len;
 
-		text = read_fixture(cases[i].file, &len);
+		text = fixture_read(cases[i].file, FIXTURE_MAX, &len);
 		if (text == NULL)
 			skip();
 		env = json_tokener_parse(text);

@@ -25,11 +25,11 @@
 
 #include <json-c/json.h>
 
+#include "fixture.h"
 #include "lihui/xmalloc.h"
 
 #include "../../../src/adapter/slack-sign.h"
 
-#define FIXTURE_DIR "../shared/specs/fixtures/"
 #define FIXTURE_MAX (64 * 1024)
 
 #define SECRET "test-secret"
@@ -41,35 +41,8 @@
 	"v0=e8722ff26cc3da24206c62ae3262b53e5a011ab0edc535e7baf0435473432362"
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-static char *read_fixture(const char *name, size_t *len);
 static void check_cause_clean(const char *cause, const char *secret,
 			      const char *want);
-
-/* Read a small fixture; NULL (after saying why) when it cannot be opened.
- * Caller frees. */
-static char *
-read_fixture(const char *name, size_t *len)
-{
-	char path[256], *data;
-	FILE *fp;
-	size_t n;
-
-	(void)snprintf(path, sizeof path, "%s%s", FIXTURE_DIR, name);
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		print_message("skipping: cannot open '%s': %s\n", path,
-			      strerror(errno));
-		return NULL;
-	}
-	data = xmalloc(FIXTURE_MAX + 1);
-	n = fread(data, 1, FIXTURE_MAX, fp);
-	assert_int_equal(ferror(fp), 0);
-	assert_true(feof(fp));
-	fclose(fp);
-	data[n] = '\0';
-	*len = n;
-	return data;
-}
 
 /* A cause exists and gives away neither the secret nor the signature. */
 static void
@@ -126,7 +99,8 @@ test_slack_vector(void **state)
 	int64_t now;
 
 	(void)state;
-	text = read_fixture("slack_request_signature_vector.json", &len);
+	text = fixture_read("slack_request_signature_vector.json", FIXTURE_MAX,
+			    &len);
 	if (text == NULL)
 		skip();
 	v = json_tokener_parse(text);
@@ -148,7 +122,7 @@ test_slack_vector(void **state)
 	assert_true(json_object_object_get_ex(v, "body", &o));
 	body_inline = json_object_get_string(o);
 
-	body = read_fixture(body_file, &blen);
+	body = fixture_read(body_file, FIXTURE_MAX, &blen);
 	if (body == NULL) {
 		json_object_put(v);
 		skip();

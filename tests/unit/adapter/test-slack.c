@@ -27,6 +27,7 @@
 #include <uv.h>
 
 #include "fake-slack.h"
+#include "event-copy.h"
 #include "lihui/adapter.h"
 #include "lihui/config.h"
 #include "lihui/store.h"
@@ -37,19 +38,13 @@
 #define MAX_EVENTS 16
 #define WAIT_MS	   10000 /* generous: valgrind is slow */
 
-struct seen_event {
-	int kind;
-	char *channel_key, *user_id, *user_name, *trigger, *text, *post_id;
-	int is_direct, mentions_bot;
-};
-
 struct fixture {
 	uv_loop_t loop;
 	struct fake_slack *sl;
 	struct config cfg;
 	struct adapter *a;
 	int closed;
-	struct seen_event ev[MAX_EVENTS];
+	struct event_copy ev[MAX_EVENTS];
 	size_t nev;
 	uint64_t gen;	  /* the batch the sink reports */
 	uint64_t durable; /* batches up to this are durable */
@@ -71,19 +66,9 @@ static void
 sink_event(void *arg, const struct chat_event *e)
 {
 	struct fixture *fx = arg;
-	struct seen_event *s;
 
 	assert_true(fx->nev < MAX_EVENTS);
-	s = &fx->ev[fx->nev++];
-	s->kind = e->kind;
-	s->channel_key = dup_or_null(e->channel_key);
-	s->user_id = dup_or_null(e->user_id);
-	s->user_name = dup_or_null(e->user_name);
-	s->trigger = dup_or_null(e->trigger);
-	s->text = dup_or_null(e->text);
-	s->post_id = dup_or_null(e->post_id);
-	s->is_direct = e->is_direct;
-	s->mentions_bot = e->mentions_bot;
+	event_copy_init(&fx->ev[fx->nev++], e);
 	fx->gen++; /* each event is a new batch */
 }
 
@@ -196,14 +181,8 @@ teardown(void **state)
 	fx->a->ops->free(fx->a);
 	assert_int_equal(uv_loop_close(&fx->loop), 0);
 	config_release(&fx->cfg);
-	for (i = 0; i < fx->nev; i++) {
-		free(fx->ev[i].channel_key);
-		free(fx->ev[i].user_id);
-		free(fx->ev[i].user_name);
-		free(fx->ev[i].trigger);
-		free(fx->ev[i].text);
-		free(fx->ev[i].post_id);
-	}
+	for (i = 0; i < fx->nev; i++)
+		event_copy_release(&fx->ev[i]);
 	free(fx->post_id);
 	free(fx->error);
 	free(fx);

@@ -2,9 +2,9 @@
 /*
  * test-fake-mm.c: the fake Mattermost server (tests/lib/fake-mm.c) driven
  * over real sockets: REST through lihui's own HTTP client on the same
- * loop, the WebSocket through a small client written here (raw libuv
- * TCP, masked frames). Covers the REST defaults, 401 and 404, scripted
- * 429/500/403, hangs and slow answers, pending_post_id de-duplication,
+ * loop, the WebSocket through the test client of tests/lib/fake-client.c
+ * (raw libuv TCP, masked frames). Covers the REST defaults, 401 and 404,
+ * scripted 429/500/403, hangs and slow answers, pending_post_id de-duplication,
  * the WebSocket handshake (RFC 6455 accept key), header and challenge
  * logins, hello and event seq, resume with replay, restart with a new
  * connection id, refused upgrades and frame limits. Every wait is bounded
@@ -24,51 +24,22 @@
 #include <json-c/json.h>
 #include <uv.h>
 
+#include "fake-client.h"
 #include "fake-mm.h"
 #include "lihui/buf.h"
 #include "lihui/http.h"
 #include "lihui/xmalloc.h"
+#include "testjson.h"
+#include "testloop.h"
 
-#define TOKEN	   "sekrit-bot-token"
-#define WAIT_MS	   3000
-#define GUARD_MS   20000
-#define TEST_NOW   1795680000
-#define MAX_FRAMES 512
+#define TOKEN	 "sekrit-bot-token"
+#define WAIT_MS	 3000
+#define GUARD_MS 20000
+#define TEST_NOW 1795680000
 
 struct ctx {
-	uv_loop_t loop;
-	struct clock clock;
-	uv_timer_t guard;
-	int expired;
-	struct http_client *http;
-	int http_closed;
+	struct testloop tl;
 	struct fake_mm *mm;
-};
-
-/* What a REST call got. */
-struct result {
-	int done;
-	long status;
-	char *body;
-	int retry_after;
-	struct ctx *ctx;
-};
-
-/* A minimal WebSocket client. */
-struct wsc {
-	struct ctx *ctx;
-	uv_tcp_t tcp;
-	uv_connect_t connect;
-	int open; /* the handle is not closed yet */
-	int upgraded;
-	int status; /* of the upgrade answer; 0 until it came */
-	int eof;    /* the server closed the connection */
-	int close_code;
-	int pongs;
-	char accept[29];
-	struct buf in;
-	char *frames[MAX_FRAMES]; /* text frames from the server */
-	size_t nframes;
 };
 
 static int64_t
@@ -78,30 +49,15 @@ test_clock_now(void *arg)
 	return TEST_NOW;
 }
 
-static void
-on_guard(uv_timer_t *t)
-{
-	struct ctx *ctx = t->data;
-
-	ctx->expired = 1;
-	uv_stop(&ctx->loop);
-}
-
 static int
 setup(void **state)
 {
 	struct ctx *ctx = xcalloc(1, sizeof *ctx);
+	struct clock clock = { test_clock_now, NULL };
 	char *cause = NULL;
 
-	assert_int_equal(uv_loop_init(&ctx->loop), 0);
-	assert_int_equal(uv_timer_init(&ctx->loop, &ctx->guard), 0);
-	ctx->guard.data = ctx;
-	uv_timer_start(&ctx->guard, on_guard, GUARD_MS, 0);
-	uv_unref((uv_handle_t *)&ctx->guard);
-	ctx->clock.now = test_clock_now;
-	ctx->http = http_client_new(&ctx->loop, &ctx->clock, &cause);
-	assert_non_null(ctx->http);
-	ctx->mm = fake_mm_new(&ctx->loop, TOKEN, &cause);
+	testloop_init(&ctx->tl, &clock, GUARD_MS);
+	ctx->mm = fake_mm_new(&ctx->tl.loop, TOKEN, &cause);
 	assert_non_null(ctx->mm);
 	assert_null(cause);
 	assert_true(fake_mm_port(ctx->mm) > 0);
@@ -109,69 +65,31 @@ setup(void **state)
 	return 0;
 }
 
-static void
-on_http_closed(void *arg)
-{
-	struct ctx *ctx = arg;
-
-	ctx->http_closed = 1;
-}
-
 static int
 teardown(void **state)
 {
 	struct ctx *ctx = *state;
 
-	http_client_close(ctx->http, on_http_closed, ctx);
+	testloop_close_http(&ctx->tl);
 	fake_mm_close(ctx->mm);
-	uv_run(&ctx->loop, UV_RUN_DEFAULT);
-	assert_false(ctx->expired);
-	assert_true(ctx->http_closed);
-	http_client_free(ctx->http);
-	uv_close((uv_handle_t *)&ctx->guard, NULL);
-	uv_run(&ctx->loop, UV_RUN_DEFAULT);
-	assert_int_equal(uv_loop_close(&ctx->loop), 0);
+	testloop_finish(&ctx->tl);
 	free(ctx);
 	return 0;
 }
 
 /* REST. */
 
-static void
-on_done(void *arg, const struct http_response *resp)
-{
-	struct result *r = arg;
-
-	r->done = 1;
-	r->status = resp->status;
-	r->body = xstrndup(resp->body, resp->body_len);
-	r->retry_after = resp->retry_after;
-	/* Done may run from the timer phase; do not block for i/o after. */
-	uv_stop(&r->ctx->loop);
-}
-
-static int
-result_done(struct fake_mm *mm, void *arg)
-{
-	struct result *r = arg;
-
-	(void)mm;
-	return r->done;
-}
-
 /* Start method path (token NULL: no Authorization) into r. */
 static void
 rest_start(struct ctx *ctx, const char *method, const char *path,
 	   const char *body, const char *token, long timeout_ms,
-	   struct result *r)
+	   struct testloop_result *r)
 {
-	char *url = fake_mm_url(ctx->mm, path), *auth = NULL, *cause = NULL;
+	char *url = fake_mm_url(ctx->mm, path), *auth = NULL;
 	const char *headers[3] = { "Content-Type: application/json", NULL,
 				   NULL };
 	struct http_request req;
 
-	memset(r, 0, sizeof *r);
-	r->ctx = ctx;
 	if (token != NULL) {
 		auth = xasprintf("Authorization: Bearer %s", token);
 		headers[1] = auth;
@@ -183,8 +101,7 @@ rest_start(struct ctx *ctx, const char *method, const char *path,
 	req.body = body;
 	req.body_len = body != NULL ? strlen(body) : 0;
 	req.timeout_ms = timeout_ms;
-	if (http_request_start(ctx->http, &req, on_done, r, &cause) != 0)
-		fail_msg("cannot start %s %s: %s", method, path, cause);
+	testloop_call(&ctx->tl, &req, r);
 	free(auth);
 	free(url);
 }
@@ -192,61 +109,31 @@ rest_start(struct ctx *ctx, const char *method, const char *path,
 /* method path with the right token; waits for the answer. */
 static void
 rest_as(struct ctx *ctx, const char *method, const char *path, const char *body,
-	const char *token, struct result *r)
+	const char *token, struct testloop_result *r)
 {
 	rest_start(ctx, method, path, body, token, WAIT_MS, r);
-	assert_int_equal(fake_mm_wait(ctx->mm, result_done, r, WAIT_MS), 0);
+	assert_int_equal(testloop_wait(&ctx->tl, r, WAIT_MS), 0);
 }
 
 static void
 rest(struct ctx *ctx, const char *method, const char *path, const char *body,
-     struct result *r)
+     struct testloop_result *r)
 {
 	rest_as(ctx, method, path, body, TOKEN, r);
 }
 
-/* The JSON body of r (caller puts). */
-static struct json_object *
-json_of(const char *text)
-{
-	struct json_object *o = json_tokener_parse(text);
-
-	assert_non_null(o);
-	return o;
-}
-
-/* String member key of o (borrowed from o). */
-static const char *
-str_of(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static int64_t
-int_of(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return -1;
-	return json_object_get_int64(v);
-}
-
 /* r was answered status and its body has key == want. */
 static void
-expect(struct result *r, long status, const char *key, const char *want)
+expect(struct testloop_result *r, long status, const char *key,
+       const char *want)
 {
 	struct json_object *o;
 
 	assert_int_equal(r->status, status);
 	if (key != NULL) {
-		o = json_of(r->body);
-		assert_non_null(str_of(o, key));
-		assert_string_equal(str_of(o, key), want);
+		o = testjson_parse(r->body);
+		assert_non_null(testjson_str(o, key));
+		assert_string_equal(testjson_str(o, key), want);
 		json_object_put(o);
 	}
 	free(r->body);
@@ -255,272 +142,30 @@ expect(struct result *r, long status, const char *key, const char *want)
 
 /* WebSocket client. */
 
-static void wsc_on_read(uv_stream_t *, ssize_t, const uv_buf_t *);
-
-static void
-wsc_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
-{
-	(void)h;
-	b->base = xmalloc(suggested);
-	b->len = suggested;
-}
-
-static void
-wsc_on_write(uv_write_t *req, int status)
-{
-	(void)status;
-	free(req->data);
-	free(req);
-}
-
-static void
-wsc_write(struct wsc *w, const void *data, size_t len)
-{
-	uv_write_t *req = xcalloc(1, sizeof *req);
-	uv_buf_t b;
-
-	req->data = xmalloc(len);
-	memcpy(req->data, data, len);
-	b.base = req->data;
-	b.len = len;
-	if (uv_write(req, (uv_stream_t *)&w->tcp, &b, 1, wsc_on_write) != 0) {
-		free(req->data);
-		free(req);
-	}
-}
-
-/* Send one masked frame; len up to 65535 here. */
-static void
-wsc_frame(struct wsc *w, int fin, int opcode, const char *payload, size_t len)
-{
-	static const unsigned char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-	unsigned char *f = xmalloc(len + 8);
-	size_t h = 2, i;
-
-	f[0] = (unsigned char)((fin ? 0x80 : 0) | opcode);
-	if (len < 126)
-		f[1] = (unsigned char)(0x80 | len);
-	else {
-		f[1] = 0x80 | 126;
-		f[2] = (unsigned char)(len >> 8);
-		f[3] = (unsigned char)len;
-		h = 4;
-	}
-	memcpy(f + h, mask, 4);
-	for (i = 0; i < len; i++)
-		f[h + 4 + i] = (unsigned char)payload[i] ^ mask[i % 4];
-	wsc_write(w, f, h + 4 + len);
-	free(f);
-}
-
-static void
-wsc_send(struct wsc *w, const char *text)
-{
-	wsc_frame(w, 1, 0x1, text, strlen(text));
-}
-
-/* Take the server's frames (unmasked) from w->in. */
-static void
-wsc_frames(struct wsc *w)
-{
-	unsigned char *p;
-	size_t len, h, i;
-	int opcode;
-
-	while (w->in.len >= 2) {
-		p = (unsigned char *)w->in.data;
-		assert_int_equal(p[1] & 0x80, 0); /* servers do not mask */
-		opcode = p[0] & 0x0f;
-		len = p[1] & 0x7f;
-		h = 2;
-		if (len == 126) {
-			if (w->in.len < 4)
-				return;
-			len = (size_t)p[2] << 8 | p[3];
-			h = 4;
-		} else if (len == 127) {
-			if (w->in.len < 10)
-				return;
-			for (len = 0, i = 0; i < 8; i++)
-				len = len << 8 | p[2 + i];
-			h = 10;
-		}
-		if (w->in.len < h + len)
-			return;
-		if (opcode == 0x1) {
-			assert_true(w->nframes < MAX_FRAMES);
-			w->frames[w->nframes++] = xstrndup((char *)p + h, len);
-		} else if (opcode == 0x8) {
-			w->close_code =
-			    len >= 2 ? (p[h] << 8 | p[h + 1]) : 1005;
-		} else if (opcode == 0x9) {
-			wsc_frame(w, 1, 0xa, (char *)p + h, len);
-		} else if (opcode == 0xa) {
-			w->pongs++;
-		}
-		memmove(w->in.data, w->in.data + h + len, w->in.len - h - len);
-		w->in.len -= h + len;
-	}
-}
-
-static void
-wsc_on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
-{
-	struct wsc *w = s->data;
-	char *end;
-
-	if (n < 0) {
-		free(b->base);
-		w->eof = 1;
-		uv_read_stop(s);
-		return;
-	}
-	assert_int_equal(buf_add(&w->in, b->base, (size_t)n), 0);
-	free(b->base);
-	if (w->status == 0) {
-		end = strstr(buf_str(&w->in), "\r\n\r\n");
-		if (end == NULL)
-			return;
-		assert_int_equal(strncmp(w->in.data, "HTTP/1.1 ", 9), 0);
-		w->status = (int)strtol(w->in.data + 9, NULL, 10);
-		if (w->status == 101) {
-			assert_non_null(strstr(w->in.data, w->accept));
-			w->upgraded = 1;
-		}
-		*end = '\0';
-		w->in.len -= (size_t)(end + 4 - w->in.data);
-		memmove(w->in.data, end + 4, w->in.len);
-		if (!w->upgraded)
-			return;
-	}
-	if (w->upgraded)
-		wsc_frames(w);
-}
-
-static void
-wsc_on_connect(uv_connect_t *req, int status)
-{
-	struct wsc *w = req->data;
-
-	if (status != 0) {
-		w->eof = 1;
-		return;
-	}
-	uv_read_start((uv_stream_t *)&w->tcp, wsc_on_alloc, wsc_on_read);
-}
-
-static int
-wsc_answered(struct fake_mm *mm, void *arg)
-{
-	struct wsc *w = arg;
-
-	(void)mm;
-	return w->status != 0 || w->eof;
-}
-
 /*
  * Connect to target (e.g. "/api/v4/websocket"), with the bearer token if
  * not NULL, and wait for the answer to the upgrade.
  */
-static struct wsc *
+static struct fake_client *
 wsc_open(struct ctx *ctx, const char *target, const char *token)
 {
-	static const char key[] = "AAECAwQFBgcICQoLDA0ODw==";
-	struct wsc *w = xcalloc(1, sizeof *w);
-	struct sockaddr_in sin;
-	char *req, *auth;
+	char *auth = token != NULL
+			 ? xasprintf("Authorization: Bearer %s\r\n", token)
+			 : NULL;
+	struct fake_client *w = fake_client_open(
+	    &ctx->tl.loop, fake_mm_port(ctx->mm), target, auth, WAIT_MS);
 
-	w->ctx = ctx;
-	buf_init(&w->in, 1024 * 1024);
-	fake_mm_ws_accept(key, w->accept);
-	assert_int_equal(uv_tcp_init(&ctx->loop, &w->tcp), 0);
-	w->tcp.data = w;
-	w->open = 1;
-	w->connect.data = w;
-	uv_ip4_addr("127.0.0.1", fake_mm_port(ctx->mm), &sin);
-	assert_int_equal(uv_tcp_connect(&w->connect, &w->tcp,
-					(const struct sockaddr *)&sin,
-					wsc_on_connect),
-			 0);
-	auth = token != NULL ? xasprintf("Authorization: Bearer %s\r\n", token)
-			     : xstrdup("");
-	req = xasprintf("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-			"Upgrade: websocket\r\nConnection: Upgrade\r\n"
-			"Sec-WebSocket-Key: %s\r\n"
-			"Sec-WebSocket-Version: 13\r\n%s\r\n",
-			target, key, auth);
-	wsc_write(w, req, strlen(req));
-	free(req);
 	free(auth);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_answered, w, WAIT_MS), 0);
 	return w;
-}
-
-static void
-wsc_on_closed(uv_handle_t *h)
-{
-	struct wsc *w = h->data;
-
-	w->open = 0;
-}
-
-static int
-wsc_is_closed(struct fake_mm *mm, void *arg)
-{
-	struct wsc *w = arg;
-
-	(void)mm;
-	return !w->open;
-}
-
-static void
-wsc_free(struct wsc *w)
-{
-	size_t i;
-
-	if (w->open) {
-		uv_close((uv_handle_t *)&w->tcp, wsc_on_closed);
-		assert_int_equal(
-		    fake_mm_wait(w->ctx->mm, wsc_is_closed, w, WAIT_MS), 0);
-	}
-	for (i = 0; i < w->nframes; i++)
-		free(w->frames[i]);
-	buf_release(&w->in);
-	free(w);
-}
-
-struct frames_wait {
-	struct wsc *w;
-	size_t n;
-};
-
-static int
-wsc_has_frames(struct fake_mm *mm, void *arg)
-{
-	struct frames_wait *fw = arg;
-
-	(void)mm;
-	return fw->w->nframes >= fw->n;
 }
 
 /* Wait for the n-th text frame and return it parsed (caller puts). */
 static struct json_object *
-wsc_frame_at(struct wsc *w, size_t n)
+wsc_frame_at(struct fake_client *w, size_t n)
 {
-	struct frames_wait fw = { w, n + 1 };
-
-	if (fake_mm_wait(w->ctx->mm, wsc_has_frames, &fw, WAIT_MS) != 0)
+	if (fake_client_wait_frames(w, n + 1, WAIT_MS) != 0)
 		fail_msg("no frame %zu (have %zu)", n, w->nframes);
-	return json_of(w->frames[n]);
-}
-
-static int
-wsc_gone(struct fake_mm *mm, void *arg)
-{
-	struct wsc *w = arg;
-
-	(void)mm;
-	return w->eof;
+	return testjson_parse(w->frames[n]);
 }
 
 /* Run the loop for ms (to see that nothing more comes). */
@@ -534,14 +179,14 @@ never(struct fake_mm *mm, void *arg)
 
 /* Frame n is event with seq; returns its data member (borrowed from *o). */
 static struct json_object *
-expect_event(struct wsc *w, size_t n, const char *event, int64_t seq,
+expect_event(struct fake_client *w, size_t n, const char *event, int64_t seq,
 	     struct json_object **o)
 {
 	struct json_object *data;
 
 	*o = wsc_frame_at(w, n);
-	assert_string_equal(str_of(*o, "event"), event);
-	assert_int_equal(int_of(*o, "seq"), seq);
+	assert_string_equal(testjson_str(*o, "event"), event);
+	assert_int_equal(testjson_int(*o, "seq"), seq);
 	assert_true(json_object_object_get_ex(*o, "data", &data));
 	assert_true(json_object_object_get_ex(*o, "broadcast", NULL));
 	return data;
@@ -549,15 +194,15 @@ expect_event(struct wsc *w, size_t n, const char *event, int64_t seq,
 
 /* Frame n is hello with seq 0; returns its connection id (caller frees). */
 static char *
-expect_hello(struct wsc *w, size_t n)
+expect_hello(struct fake_client *w, size_t n)
 {
 	struct json_object *o, *data;
 	char *id;
 
 	data = expect_event(w, n, "hello", 0, &o);
-	assert_string_equal(str_of(data, "server_version"),
+	assert_string_equal(testjson_str(data, "server_version"),
 			    FAKE_MM_SERVER_VERSION);
-	id = xstrdup(str_of(data, "connection_id"));
+	id = xstrdup(testjson_str(data, "connection_id"));
 	assert_int_equal(strlen(id), 26);
 	json_object_put(o);
 	return id;
@@ -572,10 +217,10 @@ test_accept_key(void **state)
 
 	(void)state;
 	/* RFC 6455, section 1.3. */
-	fake_mm_ws_accept("dGhlIHNhbXBsZSBub25jZQ==", out);
+	fake_server_ws_accept("dGhlIHNhbXBsZSBub25jZQ==", out);
 	assert_string_equal(out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 	/* RFC 6455, section 4.2.2 example key... and another known pair. */
-	fake_mm_ws_accept("x3JJHMbDL1EzLkh9GBhXDw==", out);
+	fake_server_ws_accept("x3JJHMbDL1EzLkh9GBhXDw==", out);
 	assert_string_equal(out, "HSmrc0sMlYUkAGmm5OPpG2HaGWk=");
 }
 
@@ -585,13 +230,13 @@ test_rest_defaults(void **state)
 	struct ctx *ctx = *state;
 	const struct fake_mm_request *seen;
 	struct json_object *o;
-	struct result r;
+	struct testloop_result r;
 
 	rest(ctx, "GET", "/api/v4/users/me", NULL, &r);
 	assert_int_equal(r.status, 200);
-	o = json_of(r.body);
-	assert_string_equal(str_of(o, "id"), FAKE_MM_BOT_ID);
-	assert_string_equal(str_of(o, "username"), FAKE_MM_BOT_NAME);
+	o = testjson_parse(r.body);
+	assert_string_equal(testjson_str(o, "id"), FAKE_MM_BOT_ID);
+	assert_string_equal(testjson_str(o, "username"), FAKE_MM_BOT_NAME);
 	assert_true(
 	    json_object_get_boolean(json_object_object_get(o, "is_bot")));
 	json_object_put(o);
@@ -618,12 +263,12 @@ test_rest_defaults(void **state)
 	     "\",\"unknown00000000000000000uu\",\"" FAKE_MM_ALICE_ID "\"]",
 	     &r);
 	assert_int_equal(r.status, 200);
-	o = json_of(r.body);
+	o = testjson_parse(r.body);
 	assert_int_equal(json_object_array_length(o), 2);
-	assert_string_equal(str_of(json_object_array_get_idx(o, 0), "username"),
-			    "carol");
-	assert_string_equal(str_of(json_object_array_get_idx(o, 1), "username"),
-			    "alice");
+	assert_string_equal(
+	    testjson_str(json_object_array_get_idx(o, 0), "username"), "carol");
+	assert_string_equal(
+	    testjson_str(json_object_array_get_idx(o, 1), "username"), "alice");
 	json_object_put(o);
 	free(r.body);
 	seen = fake_mm_last(ctx->mm, "POST", "/api/v4/users/ids");
@@ -660,16 +305,16 @@ test_rest_auth(void **state)
 {
 	struct ctx *ctx = *state;
 	struct json_object *o;
-	struct result r;
+	struct testloop_result r;
 
 	rest_as(ctx, "GET", "/api/v4/users/me", NULL, NULL, &r);
 	assert_int_equal(r.status, 401);
-	o = json_of(r.body);
-	assert_string_equal(str_of(o, "id"),
+	o = testjson_parse(r.body);
+	assert_string_equal(testjson_str(o, "id"),
 			    "api.context.session_expired.app_error");
-	assert_int_equal(int_of(o, "status_code"), 401);
-	assert_non_null(str_of(o, "message"));
-	assert_non_null(str_of(o, "request_id"));
+	assert_int_equal(testjson_int(o, "status_code"), 401);
+	assert_non_null(testjson_str(o, "message"));
+	assert_non_null(testjson_str(o, "request_id"));
 	json_object_put(o);
 	free(r.body);
 
@@ -682,9 +327,9 @@ test_rest_auth(void **state)
 	/* An unknown route is 404, with or without a token. */
 	rest(ctx, "GET", "/api/v4/nothing/here", NULL, &r);
 	assert_int_equal(r.status, 404);
-	o = json_of(r.body);
-	assert_string_equal(str_of(o, "id"), "api.context.404.app_error");
-	assert_int_equal(int_of(o, "status_code"), 404);
+	o = testjson_parse(r.body);
+	assert_string_equal(testjson_str(o, "id"), "api.context.404.app_error");
+	assert_int_equal(testjson_int(o, "status_code"), 404);
 	json_object_put(o);
 	free(r.body);
 	rest_as(ctx, "DELETE", "/api/v4/users/me", NULL, NULL, &r);
@@ -697,7 +342,7 @@ test_posts(void **state)
 	struct ctx *ctx = *state;
 	const struct fake_mm_post *p;
 	struct json_object *o;
-	struct result r;
+	struct testloop_result r;
 	char *first, dm[27];
 
 	rest(ctx, "POST", "/api/v4/posts?set_online=false",
@@ -705,13 +350,13 @@ test_posts(void **state)
 	     "Agenda\",\"pending_post_id\":\"lihui-b-1\"}",
 	     &r);
 	assert_int_equal(r.status, 201);
-	o = json_of(r.body);
-	first = xstrdup(str_of(o, "id"));
+	o = testjson_parse(r.body);
+	first = xstrdup(testjson_str(o, "id"));
 	assert_int_equal(strlen(first), 26);
-	assert_string_equal(str_of(o, "channel_id"), FAKE_MM_CHANNEL_ID);
-	assert_string_equal(str_of(o, "user_id"), FAKE_MM_BOT_ID);
-	assert_string_equal(str_of(o, "pending_post_id"), "lihui-b-1");
-	assert_true(int_of(o, "create_at") > 1700000000000LL);
+	assert_string_equal(testjson_str(o, "channel_id"), FAKE_MM_CHANNEL_ID);
+	assert_string_equal(testjson_str(o, "user_id"), FAKE_MM_BOT_ID);
+	assert_string_equal(testjson_str(o, "pending_post_id"), "lihui-b-1");
+	assert_true(testjson_int(o, "create_at") > 1700000000000LL);
 	json_object_put(o);
 	free(r.body);
 
@@ -817,10 +462,10 @@ test_posts(void **state)
 	rest(ctx, "POST", "/api/v4/channels/direct",
 	     "[\"" FAKE_MM_BOT_ID "\",\"" FAKE_MM_BOB_ID "\"]", &r);
 	assert_int_equal(r.status, 201);
-	o = json_of(r.body);
-	assert_string_equal(str_of(o, "id"), dm);
-	assert_string_equal(str_of(o, "type"), "D");
-	assert_string_equal(str_of(o, "name"),
+	o = testjson_parse(r.body);
+	assert_string_equal(testjson_str(o, "id"), dm);
+	assert_string_equal(testjson_str(o, "type"), "D");
+	assert_string_equal(testjson_str(o, "name"),
 			    FAKE_MM_BOB_ID "__" FAKE_MM_BOT_ID);
 	json_object_put(o);
 	free(r.body);
@@ -860,15 +505,16 @@ test_commands(void **state)
 	    "\"auto_complete\":true}";
 	const struct fake_mm_command *c;
 	struct json_object *o;
-	struct result r;
+	struct testloop_result r;
 
 	rest(ctx, "POST", "/api/v4/commands", body, &r);
 	assert_int_equal(r.status, 201);
-	o = json_of(r.body);
-	assert_string_equal(str_of(o, "token"), FAKE_MM_COMMAND_TOKEN);
-	assert_string_equal(str_of(o, "trigger"), "standup");
-	assert_string_equal(str_of(o, "url"), "http://127.0.0.1:9/command");
-	assert_int_equal(strlen(str_of(o, "id")), 26);
+	o = testjson_parse(r.body);
+	assert_string_equal(testjson_str(o, "token"), FAKE_MM_COMMAND_TOKEN);
+	assert_string_equal(testjson_str(o, "trigger"), "standup");
+	assert_string_equal(testjson_str(o, "url"),
+			    "http://127.0.0.1:9/command");
+	assert_int_equal(strlen(testjson_str(o, "id")), 26);
 	json_object_put(o);
 	free(r.body);
 	assert_int_equal(fake_mm_command_count(ctx->mm), 1);
@@ -889,10 +535,11 @@ test_commands(void **state)
 	     "/api/v4/commands?team_id=" FAKE_MM_TEAM_ID "&custom_only=true",
 	     NULL, &r);
 	assert_int_equal(r.status, 200);
-	o = json_of(r.body);
+	o = testjson_parse(r.body);
 	assert_int_equal(json_object_array_length(o), 1);
-	assert_string_equal(str_of(json_object_array_get_idx(o, 0), "trigger"),
-			    "standup");
+	assert_string_equal(
+	    testjson_str(json_object_array_get_idx(o, 0), "trigger"),
+	    "standup");
 	json_object_put(o);
 	free(r.body);
 	rest(ctx, "GET", "/api/v4/commands?team_id=other0000000000000000000tm",
@@ -913,7 +560,7 @@ test_scripts(void **state)
 	    "{\"user_id\":\"" FAKE_MM_ALICE_ID "\",\"post\":{\"channel_id\":"
 	    "\"" FAKE_MM_CHANNEL_ID "\",\"message\":\"e\"}}";
 	const struct fake_mm_request *seen;
-	struct result r;
+	struct testloop_result r;
 	uint64_t t0;
 
 	fake_mm_fail(ctx->mm, "POST", "/api/v4/posts", 2, 429, 7);
@@ -951,7 +598,7 @@ test_scripts(void **state)
 	fake_mm_hang(ctx->mm, "GET", "/api/v4/channels/*", 1);
 	rest_start(ctx, "GET", "/api/v4/channels/" FAKE_MM_CHANNEL_ID, NULL,
 		   TOKEN, 300, &r);
-	assert_int_equal(fake_mm_wait(ctx->mm, result_done, &r, WAIT_MS), 0);
+	assert_int_equal(testloop_wait(&ctx->tl, &r, WAIT_MS), 0);
 	assert_int_equal(r.status, 0);
 	free(r.body);
 	seen = fake_mm_last(ctx->mm, "GET", "/api/v4/channels/*");
@@ -967,7 +614,7 @@ test_scripts(void **state)
 		   "\",\"message\":\"s\","
 		   "\"pending_post_id\":\"lihui-b-8\"}",
 		   TOKEN, 100, &r);
-	assert_int_equal(fake_mm_wait(ctx->mm, result_done, &r, WAIT_MS), 0);
+	assert_int_equal(testloop_wait(&ctx->tl, &r, WAIT_MS), 0);
 	assert_int_equal(r.status, 0);
 	free(r.body);
 	assert_int_equal(fake_mm_post_count(ctx->mm), 2);
@@ -980,11 +627,11 @@ test_scripts(void **state)
 
 	/* A slow answer that is waited for. */
 	fake_mm_slow(ctx->mm, "GET", "/api/v4/users/me", 1, 200);
-	uv_update_time(&ctx->loop);
-	t0 = uv_now(&ctx->loop);
+	uv_update_time(&ctx->tl.loop);
+	t0 = uv_now(&ctx->tl.loop);
 	rest(ctx, "GET", "/api/v4/users/me", NULL, &r);
 	expect(&r, 200, "id", FAKE_MM_BOT_ID);
-	assert_true(uv_now(&ctx->loop) - t0 >= 190);
+	assert_true(uv_now(&ctx->tl.loop) - t0 >= 190);
 }
 
 static void
@@ -992,7 +639,7 @@ test_ws_header_login(void **state)
 {
 	struct ctx *ctx = *state;
 	struct json_object *o, *data, *post;
-	struct wsc *w;
+	struct fake_client *w;
 	char *id;
 
 	w = wsc_open(ctx, "/api/v4/websocket", TOKEN);
@@ -1008,18 +655,20 @@ test_ws_header_login(void **state)
 	fake_mm_ws_push_posted(ctx->mm, FAKE_MM_CHANNEL_ID, FAKE_MM_ALICE_ID,
 			       "hi @lihui, agenda?", "O");
 	data = expect_event(w, 1, "posted", 1, &o);
-	assert_string_equal(str_of(data, "channel_type"), "O");
-	assert_string_equal(str_of(data, "sender_name"), "@alice");
-	assert_string_equal(str_of(data, "channel_name"), "ops");
-	assert_string_equal(str_of(data, "mentions"),
+	assert_string_equal(testjson_str(data, "channel_type"), "O");
+	assert_string_equal(testjson_str(data, "sender_name"), "@alice");
+	assert_string_equal(testjson_str(data, "channel_name"), "ops");
+	assert_string_equal(testjson_str(data, "mentions"),
 			    "[\"" FAKE_MM_BOT_ID "\"]");
 	assert_true(json_object_is_type(json_object_object_get(data, "post"),
 					json_type_string));
-	post = json_of(str_of(data, "post"));
-	assert_string_equal(str_of(post, "message"), "hi @lihui, agenda?");
-	assert_string_equal(str_of(post, "user_id"), FAKE_MM_ALICE_ID);
-	assert_string_equal(str_of(post, "channel_id"), FAKE_MM_CHANNEL_ID);
-	assert_string_equal(str_of(post, "root_id"), "");
+	post = testjson_parse(testjson_str(data, "post"));
+	assert_string_equal(testjson_str(post, "message"),
+			    "hi @lihui, agenda?");
+	assert_string_equal(testjson_str(post, "user_id"), FAKE_MM_ALICE_ID);
+	assert_string_equal(testjson_str(post, "channel_id"),
+			    FAKE_MM_CHANNEL_ID);
+	assert_string_equal(testjson_str(post, "root_id"), "");
 	json_object_put(post);
 	json_object_put(o);
 
@@ -1027,7 +676,7 @@ test_ws_header_login(void **state)
 			       FAKE_MM_BOB_ID, "@lihuiX is not me", "D");
 	data = expect_event(w, 2, "posted", 2, &o);
 	assert_false(json_object_object_get_ex(data, "mentions", NULL));
-	assert_string_equal(str_of(data, "channel_name"),
+	assert_string_equal(testjson_str(data, "channel_name"),
 			    FAKE_MM_BOB_ID "__" FAKE_MM_BOT_ID);
 	json_object_put(o);
 
@@ -1036,7 +685,7 @@ test_ws_header_login(void **state)
 			"\"}",
 			"{\"channel_id\":\"" FAKE_MM_CHANNEL_ID "\"}");
 	data = expect_event(w, 3, "typing", 3, &o);
-	assert_string_equal(str_of(data, "user_id"), FAKE_MM_BOB_ID);
+	assert_string_equal(testjson_str(data, "user_id"), FAKE_MM_BOB_ID);
 	json_object_put(o);
 
 	/* Raw frames carry no seq and do not use one up. */
@@ -1045,13 +694,13 @@ test_ws_header_login(void **state)
 			"{\"status\":\"online\",\"user_id\":\"x\"}", NULL);
 	o = wsc_frame_at(w, 5);
 	assert_string_equal(w->frames[4], "not json");
-	assert_int_equal(int_of(o, "seq"), 4);
+	assert_int_equal(testjson_int(o, "seq"), 4);
 	json_object_put(o);
 
 	/* With echo on, the bot's own posts come back as events. */
 	fake_mm_ws_echo_posts(ctx->mm, 1);
 	{
-		struct result r;
+		struct testloop_result r;
 
 		rest(ctx, "POST", "/api/v4/posts",
 		     "{\"channel_id\":\"" FAKE_MM_CHANNEL_ID "\","
@@ -1060,21 +709,21 @@ test_ws_header_login(void **state)
 		expect(&r, 201, "message", "minutes");
 	}
 	data = expect_event(w, 6, "posted", 5, &o);
-	post = json_of(str_of(data, "post"));
-	assert_string_equal(str_of(post, "user_id"), FAKE_MM_BOT_ID);
-	assert_string_equal(str_of(post, "id"),
+	post = testjson_parse(testjson_str(data, "post"));
+	assert_string_equal(testjson_str(post, "user_id"), FAKE_MM_BOT_ID);
+	assert_string_equal(testjson_str(post, "id"),
 			    fake_mm_post_at(ctx->mm, 0)->id);
 	json_object_put(post);
 	json_object_put(o);
 
 	/* The server closes with a close frame. */
 	fake_mm_ws_close(ctx->mm, 1001);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
 	assert_int_equal(w->close_code, 1001);
 	assert_int_equal(fake_mm_ws_open(ctx->mm), 0);
 	assert_false(fake_mm_ws_authenticated(ctx->mm));
 	free(id);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 }
 
 static void
@@ -1082,7 +731,7 @@ test_ws_challenge(void **state)
 {
 	struct ctx *ctx = *state;
 	struct json_object *o, *data;
-	struct wsc *w;
+	struct fake_client *w;
 	size_t i;
 	int hello = 0, ok = 0;
 
@@ -1092,23 +741,25 @@ test_ws_challenge(void **state)
 	assert_false(fake_mm_ws_authenticated(ctx->mm));
 	assert_null(fake_mm_ws_connection_id(ctx->mm));
 
-	wsc_send(w, "{\"seq\":1,\"action\":\"user_typing\",\"data\":{}}");
+	fake_client_send(w,
+			 "{\"seq\":1,\"action\":\"user_typing\",\"data\":{}}");
 	o = wsc_frame_at(w, 0);
-	assert_string_equal(str_of(o, "status"), "FAIL");
-	assert_int_equal(int_of(o, "seq_reply"), 1);
+	assert_string_equal(testjson_str(o, "status"), "FAIL");
+	assert_int_equal(testjson_int(o, "seq_reply"), 1);
 	json_object_put(o);
 
-	wsc_send(w, "{\"seq\":2,\"action\":\"authentication_challenge\","
-		    "\"data\":{\"token\":\"" TOKEN "\"}}");
+	fake_client_send(w,
+			 "{\"seq\":2,\"action\":\"authentication_challenge\","
+			 "\"data\":{\"token\":\"" TOKEN "\"}}");
 	for (i = 1; i <= 2; i++) {
 		o = wsc_frame_at(w, i);
-		if (str_of(o, "event") != NULL) {
-			assert_string_equal(str_of(o, "event"), "hello");
-			assert_int_equal(int_of(o, "seq"), 0);
+		if (testjson_str(o, "event") != NULL) {
+			assert_string_equal(testjson_str(o, "event"), "hello");
+			assert_int_equal(testjson_int(o, "seq"), 0);
 			hello++;
 		} else {
-			assert_string_equal(str_of(o, "status"), "OK");
-			assert_int_equal(int_of(o, "seq_reply"), 2);
+			assert_string_equal(testjson_str(o, "status"), "OK");
+			assert_int_equal(testjson_int(o, "seq_reply"), 2);
 			ok++;
 		}
 		json_object_put(o);
@@ -1118,27 +769,27 @@ test_ws_challenge(void **state)
 	assert_true(fake_mm_ws_authenticated(ctx->mm));
 
 	/* The ping action, a ping frame, and the server's ping. */
-	wsc_send(w, "{\"seq\":3,\"action\":\"ping\"}");
+	fake_client_send(w, "{\"seq\":3,\"action\":\"ping\"}");
 	o = wsc_frame_at(w, 3);
-	assert_int_equal(int_of(o, "seq_reply"), 3);
+	assert_int_equal(testjson_int(o, "seq_reply"), 3);
 	assert_true(json_object_object_get_ex(o, "data", &data));
-	assert_string_equal(str_of(data, "text"), "pong");
+	assert_string_equal(testjson_str(data, "text"), "pong");
 	json_object_put(o);
-	wsc_frame(w, 1, 0x9, "hb", 2);
+	fake_client_frame(w, 1, 0x9, "hb", 2);
 	fake_mm_ws_ping(ctx->mm);
-	wsc_send(w, "{\"seq\":4,\"action\":\"bogus\"}");
+	fake_client_send(w, "{\"seq\":4,\"action\":\"bogus\"}");
 	o = wsc_frame_at(w, 4);
-	assert_string_equal(str_of(o, "status"), "FAIL");
+	assert_string_equal(testjson_str(o, "status"), "FAIL");
 	json_object_put(o);
 	assert_int_equal(w->pongs, 1);
 	assert_int_equal(fake_mm_ws_pongs(ctx->mm), 1);
 
 	/* A message in two fragments. */
-	wsc_frame(w, 0, 0x1, "{\"seq\":5,\"action\":", 18);
-	wsc_frame(w, 1, 0x0, "\"get_statuses\"}", 15);
+	fake_client_frame(w, 0, 0x1, "{\"seq\":5,\"action\":", 18);
+	fake_client_frame(w, 1, 0x0, "\"get_statuses\"}", 15);
 	o = wsc_frame_at(w, 5);
-	assert_string_equal(str_of(o, "status"), "OK");
-	assert_int_equal(int_of(o, "seq_reply"), 5);
+	assert_string_equal(testjson_str(o, "status"), "OK");
+	assert_int_equal(testjson_int(o, "seq_reply"), 5);
 	json_object_put(o);
 
 	assert_int_equal(fake_mm_ws_received_count(ctx->mm), 5);
@@ -1146,16 +797,17 @@ test_ws_challenge(void **state)
 			    "{\"seq\":5,\"action\":\"get_statuses\"}");
 	assert_non_null(strstr(fake_mm_ws_received_at(ctx->mm, 1), TOKEN));
 	assert_null(fake_mm_ws_received_at(ctx->mm, 5));
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 
 	/* A bad challenge token: the socket is dropped. */
 	w = wsc_open(ctx, "/api/v4/websocket", NULL);
 	assert_int_equal(w->status, 101);
-	wsc_send(w, "{\"seq\":1,\"action\":\"authentication_challenge\","
-		    "\"data\":{\"token\":\"nope\"}}");
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
+	fake_client_send(w,
+			 "{\"seq\":1,\"action\":\"authentication_challenge\","
+			 "\"data\":{\"token\":\"nope\"}}");
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
 	assert_int_equal(w->nframes, 0);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 	assert_int_equal(fake_mm_ws_connections(ctx->mm), 2);
 }
 
@@ -1164,7 +816,7 @@ test_ws_resume(void **state)
 {
 	struct ctx *ctx = *state;
 	struct json_object *o;
-	struct wsc *w;
+	struct fake_client *w;
 	char *id, *again, *target;
 	int i;
 
@@ -1177,9 +829,9 @@ test_ws_resume(void **state)
 
 	/* Dropped; two events while away. */
 	fake_mm_ws_drop(ctx->mm);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
 	assert_int_equal(w->close_code, 0);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 	fake_mm_ws_push(ctx->mm, "typing", "{\"n\":3}", NULL);
 	fake_mm_ws_push(ctx->mm, "typing", "{\"n\":4}", NULL);
 
@@ -1198,7 +850,7 @@ test_ws_resume(void **state)
 	json_object_put(o);
 	assert_int_equal(fake_mm_ws_resumes(ctx->mm), 1);
 	assert_string_equal(fake_mm_ws_connection_id(ctx->mm), id);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 
 	/* With hello_on_resume, the same id comes in a hello. */
 	fake_mm_ws_hello_on_resume(ctx->mm, 1);
@@ -1208,10 +860,11 @@ test_ws_resume(void **state)
 	w = wsc_open(ctx, target, TOKEN);
 	free(target);
 	o = wsc_frame_at(w, 0);
-	assert_string_equal(str_of(o, "event"), "hello");
-	assert_int_equal(int_of(o, "seq"), 6);
+	assert_string_equal(testjson_str(o, "event"), "hello");
+	assert_int_equal(testjson_int(o, "seq"), 6);
 	assert_string_equal(
-	    str_of(json_object_object_get(o, "data"), "connection_id"), id);
+	    testjson_str(json_object_object_get(o, "data"), "connection_id"),
+	    id);
 	json_object_put(o);
 	assert_int_equal(fake_mm_ws_resumes(ctx->mm), 2);
 	fake_mm_ws_hello_on_resume(ctx->mm, 0);
@@ -1221,15 +874,14 @@ test_ws_resume(void **state)
 			   "sequence_number=7",
 			   id);
 	{
-		struct wsc *w2 = wsc_open(ctx, target, TOKEN);
+		struct fake_client *w2 = wsc_open(ctx, target, TOKEN);
 
-		assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS),
-				 0);
+		assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
 		assert_int_equal(fake_mm_ws_open(ctx->mm), 1);
-		wsc_free(w2);
+		fake_client_free(w2, WAIT_MS);
 	}
 	free(target);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 
 	/* Too far behind (the replay buffer holds 128): a new id. */
 	for (i = 0; i < 200; i++)
@@ -1242,7 +894,7 @@ test_ws_resume(void **state)
 	again = expect_hello(w, 0);
 	assert_string_not_equal(again, id);
 	assert_int_equal(fake_mm_ws_resumes(ctx->mm), 3);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 	free(again);
 
 	/* Without a header token connection_id is ignored. */
@@ -1253,14 +905,14 @@ test_ws_resume(void **state)
 	free(target);
 	assert_int_equal(w->status, 101);
 	assert_false(fake_mm_ws_authenticated(ctx->mm));
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 
 	/* connection_id without a valid sequence_number is refused. */
 	target = xasprintf("/api/v4/websocket?connection_id=%s", id);
 	w = wsc_open(ctx, target, TOKEN);
 	free(target);
 	assert_int_equal(w->status, 400);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 	free(id);
 }
 
@@ -1268,14 +920,14 @@ static void
 test_ws_restart(void **state)
 {
 	struct ctx *ctx = *state;
-	struct wsc *w;
+	struct fake_client *w;
 	char *id, *fresh, *target;
 
 	w = wsc_open(ctx, "/api/v4/websocket", TOKEN);
 	id = expect_hello(w, 0);
 	fake_mm_ws_restart(ctx->mm);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
-	wsc_free(w);
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
+	fake_client_free(w, WAIT_MS);
 
 	target = xasprintf("/api/v4/websocket?connection_id=%s&"
 			   "sequence_number=1",
@@ -1287,7 +939,7 @@ test_ws_restart(void **state)
 	assert_int_equal(fake_mm_ws_resumes(ctx->mm), 0);
 	assert_string_equal(fake_mm_ws_connection_id(ctx->mm), fresh);
 	assert_int_equal(fake_mm_ws_connections(ctx->mm), 2);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 	free(id);
 	free(fresh);
 }
@@ -1296,29 +948,29 @@ static void
 test_ws_refuse(void **state)
 {
 	struct ctx *ctx = *state;
-	struct wsc *w;
+	struct fake_client *w;
 
 	fake_mm_ws_refuse_for(ctx->mm, 800);
 	w = wsc_open(ctx, "/api/v4/websocket", TOKEN);
 	assert_int_equal(w->status, 503);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
-	wsc_free(w);
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
+	fake_client_free(w, WAIT_MS);
 	assert_int_equal(fake_mm_ws_connections(ctx->mm), 0);
 	fake_mm_wait(ctx->mm, never, NULL, 850);
 	w = wsc_open(ctx, "/api/v4/websocket", TOKEN);
 	assert_int_equal(w->status, 101);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 
 	/* Scripts apply to the upgrade too. */
 	fake_mm_fail(ctx->mm, "GET", "/api/v4/websocket", 1, 502, -1);
 	w = wsc_open(ctx, "/api/v4/websocket", TOKEN);
 	assert_int_equal(w->status, 502);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 	assert_int_equal(fake_mm_ws_connections(ctx->mm), 1);
 
 	/* A missing key is no upgrade. */
 	{
-		struct result r;
+		struct testloop_result r;
 
 		rest(ctx, "GET", "/api/v4/websocket", NULL, &r);
 		expect(&r, 400, "id",
@@ -1330,7 +982,7 @@ static void
 test_ws_limits(void **state)
 {
 	struct ctx *ctx = *state;
-	struct wsc *w;
+	struct fake_client *w;
 	char *big;
 	unsigned char unmasked[] = { 0x81, 0x02, 'h', 'i' };
 
@@ -1339,43 +991,43 @@ test_ws_limits(void **state)
 	free(expect_hello(w, 0));
 	big = xmalloc(9000);
 	memset(big, 'x', 9000);
-	wsc_frame(w, 1, 0x1, big, 9000);
+	fake_client_frame(w, 1, 0x1, big, 9000);
 	free(big);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
 	assert_int_equal(w->close_code, 1009);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 
 	/* Fragments adding up to over 8 KiB. */
 	w = wsc_open(ctx, "/api/v4/websocket", TOKEN);
 	big = xmalloc(5000);
 	memset(big, 'x', 5000);
-	wsc_frame(w, 0, 0x1, big, 5000);
-	wsc_frame(w, 1, 0x0, big, 5000);
+	fake_client_frame(w, 0, 0x1, big, 5000);
+	fake_client_frame(w, 1, 0x0, big, 5000);
 	free(big);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
 	assert_int_equal(w->close_code, 1009);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 
 	/* An unmasked client frame. */
 	w = wsc_open(ctx, "/api/v4/websocket", TOKEN);
-	wsc_write(w, unmasked, sizeof unmasked);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
+	fake_client_write(w, unmasked, sizeof unmasked);
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
 	assert_int_equal(w->close_code, 1002);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 
 	/* Invalid UTF-8 in a text frame. */
 	w = wsc_open(ctx, "/api/v4/websocket", TOKEN);
-	wsc_frame(w, 1, 0x1, "\xff\xfe", 2);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
+	fake_client_frame(w, 1, 0x1, "\xff\xfe", 2);
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
 	assert_int_equal(w->close_code, 1007);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 
 	/* A client close is echoed. */
 	w = wsc_open(ctx, "/api/v4/websocket", TOKEN);
-	wsc_frame(w, 1, 0x8, "\x03\xe8", 2);
-	assert_int_equal(fake_mm_wait(ctx->mm, wsc_gone, w, WAIT_MS), 0);
+	fake_client_frame(w, 1, 0x8, "\x03\xe8", 2);
+	assert_int_equal(fake_client_wait_eof(w, WAIT_MS), 0);
 	assert_int_equal(w->close_code, 1000);
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 	assert_int_equal(fake_mm_ws_open(ctx->mm), 0);
 }
 

@@ -2,10 +2,10 @@
 /*
  * test-fake-slack.c: the fake Slack (tests/lib/fake-slack.c) driven over
  * real sockets: the Web API through lihui's own HTTP client (libcurl) on
- * the same loop, Socket Mode through a small WebSocket client written
- * here (raw libuv TCP, masked frames). Covers tokens and Slack's errors,
- * JSON and form arguments, ts numbering, chat.update, reactions,
- * conversations.open, users.info, users.list pagination, scripted
+ * the same loop, Socket Mode through the WebSocket test client of
+ * tests/lib/fake-client.c (raw libuv TCP, masked frames). Covers tokens and
+ * Slack's errors, JSON and form arguments, ts numbering, chat.update,
+ * reactions, conversations.open, users.info, users.list pagination, scripted
  * ok:false, 429 with Retry-After, hangs and slow answers, single-use
  * tickets, hello, envelopes and their acks, redelivery, the newest
  * connection getting envelopes, envelopes waiting for a connection, each
@@ -26,53 +26,23 @@
 #include <json-c/json.h>
 #include <uv.h>
 
-#include "fake-mm.h"
+#include "fake-client.h"
 #include "fake-slack.h"
 #include "lihui/buf.h"
 #include "lihui/http.h"
 #include "lihui/xmalloc.h"
+#include "testjson.h"
+#include "testloop.h"
 
-#define BOT	   "xoxb-fake-bot"
-#define APP	   "xapp-1-fake-app"
-#define WAIT_MS	   3000
-#define GUARD_MS   30000
-#define TEST_NOW   1795680000
-#define MAX_FRAMES 512
+#define BOT	 "xoxb-fake-bot"
+#define APP	 "xapp-1-fake-app"
+#define WAIT_MS	 3000
+#define GUARD_MS 30000
+#define TEST_NOW 1795680000
 
 struct ctx {
-	uv_loop_t loop;
-	struct clock clock;
-	uv_timer_t guard;
-	int expired;
-	struct http_client *http;
-	int http_closed;
+	struct testloop tl;
 	struct fake_slack *sl;
-};
-
-/* What a Web API call got. */
-struct result {
-	int done;
-	long status;
-	char *body;
-	int retry_after;
-	struct ctx *ctx;
-};
-
-/* A minimal WebSocket client. */
-struct wsc {
-	struct ctx *ctx;
-	uv_tcp_t tcp;
-	uv_connect_t connect;
-	int open; /* the handle is not closed yet */
-	int upgraded;
-	int status; /* of the upgrade answer; 0 until it came */
-	int eof;    /* the server closed the connection */
-	int close_code;
-	int pongs;
-	char accept[29];
-	struct buf in;
-	char *frames[MAX_FRAMES]; /* text frames from the server */
-	size_t nframes;
 };
 
 static int64_t
@@ -82,30 +52,15 @@ test_clock_now(void *arg)
 	return TEST_NOW;
 }
 
-static void
-on_guard(uv_timer_t *t)
-{
-	struct ctx *ctx = t->data;
-
-	ctx->expired = 1;
-	uv_stop(&ctx->loop);
-}
-
 static int
 setup(void **state)
 {
 	struct ctx *ctx = xcalloc(1, sizeof *ctx);
+	struct clock clock = { test_clock_now, NULL };
 	char *cause = NULL;
 
-	assert_int_equal(uv_loop_init(&ctx->loop), 0);
-	assert_int_equal(uv_timer_init(&ctx->loop, &ctx->guard), 0);
-	ctx->guard.data = ctx;
-	uv_timer_start(&ctx->guard, on_guard, GUARD_MS, 0);
-	uv_unref((uv_handle_t *)&ctx->guard);
-	ctx->clock.now = test_clock_now;
-	ctx->http = http_client_new(&ctx->loop, &ctx->clock, &cause);
-	assert_non_null(ctx->http);
-	ctx->sl = fake_slack_new(&ctx->loop, BOT, APP, &cause);
+	testloop_init(&ctx->tl, &clock, GUARD_MS);
+	ctx->sl = fake_slack_new(&ctx->tl.loop, BOT, APP, &cause);
 	assert_non_null(ctx->sl);
 	assert_null(cause);
 	assert_true(fake_slack_port(ctx->sl) > 0);
@@ -113,54 +68,19 @@ setup(void **state)
 	return 0;
 }
 
-static void
-on_http_closed(void *arg)
-{
-	struct ctx *ctx = arg;
-
-	ctx->http_closed = 1;
-}
-
 static int
 teardown(void **state)
 {
 	struct ctx *ctx = *state;
 
-	http_client_close(ctx->http, on_http_closed, ctx);
+	testloop_close_http(&ctx->tl);
 	fake_slack_close(ctx->sl);
-	uv_run(&ctx->loop, UV_RUN_DEFAULT);
-	assert_false(ctx->expired);
-	assert_true(ctx->http_closed);
-	http_client_free(ctx->http);
-	uv_close((uv_handle_t *)&ctx->guard, NULL);
-	uv_run(&ctx->loop, UV_RUN_DEFAULT);
-	assert_int_equal(uv_loop_close(&ctx->loop), 0);
+	testloop_finish(&ctx->tl);
 	free(ctx);
 	return 0;
 }
 
 /* Web API. */
-
-static void
-on_done(void *arg, const struct http_response *resp)
-{
-	struct result *r = arg;
-
-	r->done = 1;
-	r->status = resp->status;
-	r->body = xstrndup(resp->body, resp->body_len);
-	r->retry_after = resp->retry_after;
-	uv_stop(&r->ctx->loop);
-}
-
-static int
-result_done(struct fake_slack *sl, void *arg)
-{
-	struct result *r = arg;
-
-	(void)sl;
-	return r->done;
-}
 
 /*
  * Start method path with body of content type ctype (NULL: none) and token
@@ -169,16 +89,13 @@ result_done(struct fake_slack *sl, void *arg)
 static void
 api_start(struct ctx *ctx, const char *method, const char *path,
 	  const char *ctype, const char *body, const char *token,
-	  long timeout_ms, struct result *r)
+	  long timeout_ms, struct testloop_result *r)
 {
 	char *url = fake_slack_url(ctx->sl, path), *auth = NULL, *ct = NULL;
 	const char *headers[3] = { NULL, NULL, NULL };
 	struct http_request req;
-	char *cause = NULL;
 	size_t n = 0;
 
-	memset(r, 0, sizeof *r);
-	r->ctx = ctx;
 	if (ctype != NULL) {
 		ct = xasprintf("Content-Type: %s", ctype);
 		headers[n++] = ct;
@@ -194,23 +111,22 @@ api_start(struct ctx *ctx, const char *method, const char *path,
 	req.body = body;
 	req.body_len = body != NULL ? strlen(body) : 0;
 	req.timeout_ms = timeout_ms;
-	if (http_request_start(ctx->http, &req, on_done, r, &cause) != 0)
-		fail_msg("cannot start %s %s: %s", method, path, cause);
+	testloop_call(&ctx->tl, &req, r);
 	free(ct);
 	free(auth);
 	free(url);
 }
 
 static void
-api_wait(struct ctx *ctx, struct result *r)
+api_wait(struct ctx *ctx, struct testloop_result *r)
 {
-	assert_int_equal(fake_slack_wait(ctx->sl, result_done, r, WAIT_MS), 0);
+	assert_int_equal(testloop_wait(&ctx->tl, r, WAIT_MS), 0);
 }
 
 /* POST JSON body to /api/<method> with token; waits. */
 static void
 api_json(struct ctx *ctx, const char *method, const char *body,
-	 const char *token, struct result *r)
+	 const char *token, struct testloop_result *r)
 {
 	char *path = xasprintf("/api/%s", method);
 
@@ -223,7 +139,7 @@ api_json(struct ctx *ctx, const char *method, const char *body,
 /* POST a form body to /api/<method> with token; waits. */
 static void
 api_form(struct ctx *ctx, const char *method, const char *body,
-	 const char *token, struct result *r)
+	 const char *token, struct testloop_result *r)
 {
 	char *path = xasprintf("/api/%s", method);
 
@@ -236,7 +152,7 @@ api_form(struct ctx *ctx, const char *method, const char *body,
 /* GET /api/<method>?query with the bot token; waits. */
 static void
 api_get(struct ctx *ctx, const char *method, const char *query,
-	struct result *r)
+	struct testloop_result *r)
 {
 	char *path =
 	    xasprintf("/api/%s%s%s", method, *query != '\0' ? "?" : "", query);
@@ -244,46 +160,6 @@ api_get(struct ctx *ctx, const char *method, const char *query,
 	api_start(ctx, "GET", path, NULL, NULL, BOT, WAIT_MS, r);
 	api_wait(ctx, r);
 	free(path);
-}
-
-static struct json_object *
-json_of(const char *text)
-{
-	struct json_object *o = json_tokener_parse(text);
-
-	assert_non_null(o);
-	return o;
-}
-
-/* String member key of o (borrowed from o), or NULL. */
-static const char *
-str_of(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static int64_t
-int_of(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return -1;
-	return json_object_get_int64(v);
-}
-
-static int
-bool_of(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return -1;
-	return json_object_get_boolean(v);
 }
 
 static struct json_object *
@@ -297,13 +173,13 @@ obj_of(struct json_object *o, const char *key)
 
 /* r is HTTP 200 ok:true; returns the body parsed (caller puts). */
 static struct json_object *
-expect_ok(struct result *r)
+expect_ok(struct testloop_result *r)
 {
 	struct json_object *o;
 
 	assert_int_equal(r->status, 200);
-	o = json_of(r->body);
-	if (bool_of(o, "ok") != 1)
+	o = testjson_parse(r->body);
+	if (testjson_bool(o, "ok") != 1)
 		fail_msg("not ok: %s", r->body);
 	free(r->body);
 	r->body = NULL;
@@ -312,14 +188,14 @@ expect_ok(struct result *r)
 
 /* r is HTTP status with ok:false and error. */
 static void
-expect_error(struct result *r, long status, const char *error)
+expect_error(struct testloop_result *r, long status, const char *error)
 {
 	struct json_object *o;
 
 	assert_int_equal(r->status, status);
-	o = json_of(r->body);
-	assert_int_equal(bool_of(o, "ok"), 0);
-	assert_string_equal(str_of(o, "error"), error);
+	o = testjson_parse(r->body);
+	assert_int_equal(testjson_bool(o, "ok"), 0);
+	assert_string_equal(testjson_str(o, "error"), error);
 	json_object_put(o);
 	free(r->body);
 	r->body = NULL;
@@ -327,213 +203,35 @@ expect_error(struct result *r, long status, const char *error)
 
 /* WebSocket client. */
 
-static void wsc_on_read(uv_stream_t *, ssize_t, const uv_buf_t *);
-
-static void
-wsc_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
-{
-	(void)h;
-	b->base = xmalloc(suggested);
-	b->len = suggested;
-}
-
-static void
-wsc_on_write(uv_write_t *req, int status)
-{
-	(void)status;
-	free(req->data);
-	free(req);
-}
-
-static void
-wsc_write(struct wsc *w, const void *data, size_t len)
-{
-	uv_write_t *req = xcalloc(1, sizeof *req);
-	uv_buf_t b;
-
-	req->data = xmalloc(len);
-	memcpy(req->data, data, len);
-	b.base = req->data;
-	b.len = len;
-	if (uv_write(req, (uv_stream_t *)&w->tcp, &b, 1, wsc_on_write) != 0) {
-		free(req->data);
-		free(req);
-	}
-}
-
-/* Send one masked frame; len up to 65535 here. */
-static void
-wsc_frame(struct wsc *w, int opcode, const char *payload, size_t len)
-{
-	static const unsigned char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-	unsigned char *f = xmalloc(len + 8);
-	size_t h = 2, i;
-
-	f[0] = (unsigned char)(0x80 | opcode);
-	if (len < 126)
-		f[1] = (unsigned char)(0x80 | len);
-	else {
-		f[1] = 0x80 | 126;
-		f[2] = (unsigned char)(len >> 8);
-		f[3] = (unsigned char)len;
-		h = 4;
-	}
-	memcpy(f + h, mask, 4);
-	for (i = 0; i < len; i++)
-		f[h + 4 + i] = (unsigned char)payload[i] ^ mask[i % 4];
-	wsc_write(w, f, h + 4 + len);
-	free(f);
-}
-
-static void
-wsc_send(struct wsc *w, const char *text)
-{
-	wsc_frame(w, 0x1, text, strlen(text));
-}
-
-/* Take the server's frames (unmasked) from w->in. */
-static void
-wsc_frames(struct wsc *w)
-{
-	unsigned char *p;
-	size_t len, h, i;
-	int opcode;
-
-	while (w->in.len >= 2) {
-		p = (unsigned char *)w->in.data;
-		assert_int_equal(p[1] & 0x80, 0); /* servers do not mask */
-		opcode = p[0] & 0x0f;
-		len = p[1] & 0x7f;
-		h = 2;
-		if (len == 126) {
-			if (w->in.len < 4)
-				return;
-			len = (size_t)p[2] << 8 | p[3];
-			h = 4;
-		} else if (len == 127) {
-			if (w->in.len < 10)
-				return;
-			for (len = 0, i = 0; i < 8; i++)
-				len = len << 8 | p[2 + i];
-			h = 10;
-		}
-		if (w->in.len < h + len)
-			return;
-		if (opcode == 0x1) {
-			assert_true(w->nframes < MAX_FRAMES);
-			w->frames[w->nframes++] = xstrndup((char *)p + h, len);
-		} else if (opcode == 0x8) {
-			w->close_code =
-			    len >= 2 ? (p[h] << 8 | p[h + 1]) : 1005;
-		} else if (opcode == 0x9) {
-			wsc_frame(w, 0xa, (char *)p + h, len);
-		} else if (opcode == 0xa) {
-			w->pongs++;
-		}
-		memmove(w->in.data, w->in.data + h + len, w->in.len - h - len);
-		w->in.len -= h + len;
-	}
-}
-
-static void
-wsc_on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
-{
-	struct wsc *w = s->data;
-	char *end;
-
-	if (n < 0) {
-		free(b->base);
-		w->eof = 1;
-		uv_read_stop(s);
-		return;
-	}
-	assert_int_equal(buf_add(&w->in, b->base, (size_t)n), 0);
-	free(b->base);
-	if (w->status == 0) {
-		end = strstr(buf_str(&w->in), "\r\n\r\n");
-		if (end == NULL)
-			return;
-		assert_int_equal(strncmp(w->in.data, "HTTP/1.1 ", 9), 0);
-		w->status = (int)strtol(w->in.data + 9, NULL, 10);
-		if (w->status == 101) {
-			assert_non_null(strstr(w->in.data, w->accept));
-			w->upgraded = 1;
-		}
-		*end = '\0';
-		w->in.len -= (size_t)(end + 4 - w->in.data);
-		memmove(w->in.data, end + 4, w->in.len);
-		if (!w->upgraded)
-			return;
-	}
-	if (w->upgraded)
-		wsc_frames(w);
-}
-
-static void
-wsc_on_connect(uv_connect_t *req, int status)
-{
-	struct wsc *w = req->data;
-
-	if (status != 0) {
-		w->eof = 1;
-		return;
-	}
-	uv_read_start((uv_stream_t *)&w->tcp, wsc_on_alloc, wsc_on_read);
-}
-
-static int
-wsc_answered(struct fake_slack *sl, void *arg)
-{
-	struct wsc *w = arg;
-
-	(void)sl;
-	return w->status != 0 || w->eof;
-}
-
 /* Connect to target ("/link/?ticket=1") and wait for the upgrade's answer. */
-static struct wsc *
+static struct fake_client *
 wsc_open(struct ctx *ctx, const char *target)
 {
-	static const char key[] = "AAECAwQFBgcICQoLDA0ODw==";
-	struct wsc *w = xcalloc(1, sizeof *w);
-	struct sockaddr_in sin;
-	char *req;
+	return fake_client_open(&ctx->tl.loop, fake_slack_port(ctx->sl), target,
+				NULL, WAIT_MS);
+}
 
-	w->ctx = ctx;
-	buf_init(&w->in, 1024 * 1024);
-	fake_mm_ws_accept(key, w->accept);
-	assert_int_equal(uv_tcp_init(&ctx->loop, &w->tcp), 0);
-	w->tcp.data = w;
-	w->open = 1;
-	w->connect.data = w;
-	uv_ip4_addr("127.0.0.1", fake_slack_port(ctx->sl), &sin);
-	assert_int_equal(uv_tcp_connect(&w->connect, &w->tcp,
-					(const struct sockaddr *)&sin,
-					wsc_on_connect),
-			 0);
-	req = xasprintf("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-			"Upgrade: websocket\r\nConnection: Upgrade\r\n"
-			"Sec-WebSocket-Key: %s\r\n"
-			"Sec-WebSocket-Version: 13\r\n\r\n",
-			target, key);
-	wsc_write(w, req, strlen(req));
-	free(req);
-	assert_int_equal(fake_slack_wait(ctx->sl, wsc_answered, w, WAIT_MS), 0);
-	return w;
+/* Wait for the n-th text frame and return it parsed (caller puts). */
+static struct json_object *
+wsc_frame_at(struct fake_client *w, size_t n)
+{
+	if (fake_client_wait_frames(w, n + 1, WAIT_MS) != 0)
+		fail_msg("no frame %zu (have %zu)", n, w->nframes);
+	return testjson_parse(w->frames[n]);
 }
 
 /* A fresh URL from apps.connections.open; its target (caller frees). */
 static char *
 open_ticket(struct ctx *ctx)
 {
-	struct result r;
+	struct testloop_result r;
 	struct json_object *o;
 	const char *url;
 	char *prefix, *target;
 
 	api_form(ctx, "apps.connections.open", "", APP, &r);
 	o = expect_ok(&r);
-	url = str_of(o, "url");
+	url = testjson_str(o, "url");
 	assert_non_null(url);
 	prefix = xasprintf("ws://127.0.0.1:%d/link/?ticket=",
 			   fake_slack_port(ctx->sl));
@@ -545,82 +243,15 @@ open_ticket(struct ctx *ctx)
 }
 
 /* A connection with a fresh ticket; waits for the 101. */
-static struct wsc *
+static struct fake_client *
 wsc_connect(struct ctx *ctx)
 {
 	char *target = open_ticket(ctx);
-	struct wsc *w = wsc_open(ctx, target);
+	struct fake_client *w = wsc_open(ctx, target);
 
 	free(target);
 	assert_int_equal(w->status, 101);
 	return w;
-}
-
-static void
-wsc_on_closed(uv_handle_t *h)
-{
-	struct wsc *w = h->data;
-
-	w->open = 0;
-}
-
-static int
-wsc_is_closed(struct fake_slack *sl, void *arg)
-{
-	struct wsc *w = arg;
-
-	(void)sl;
-	return !w->open;
-}
-
-static void
-wsc_free(struct wsc *w)
-{
-	size_t i;
-
-	if (w->open) {
-		uv_close((uv_handle_t *)&w->tcp, wsc_on_closed);
-		assert_int_equal(
-		    fake_slack_wait(w->ctx->sl, wsc_is_closed, w, WAIT_MS), 0);
-	}
-	for (i = 0; i < w->nframes; i++)
-		free(w->frames[i]);
-	buf_release(&w->in);
-	free(w);
-}
-
-struct frames_wait {
-	struct wsc *w;
-	size_t n;
-};
-
-static int
-wsc_has_frames(struct fake_slack *sl, void *arg)
-{
-	struct frames_wait *fw = arg;
-
-	(void)sl;
-	return fw->w->nframes >= fw->n;
-}
-
-/* Wait for the n-th text frame and return it parsed (caller puts). */
-static struct json_object *
-wsc_frame_at(struct wsc *w, size_t n)
-{
-	struct frames_wait fw = { w, n + 1 };
-
-	if (fake_slack_wait(w->ctx->sl, wsc_has_frames, &fw, WAIT_MS) != 0)
-		fail_msg("no frame %zu (have %zu)", n, w->nframes);
-	return json_of(w->frames[n]);
-}
-
-static int
-wsc_gone(struct fake_slack *sl, void *arg)
-{
-	struct wsc *w = arg;
-
-	(void)sl;
-	return w->eof;
 }
 
 static int
@@ -640,29 +271,31 @@ settle(struct ctx *ctx, uint64_t ms)
 
 /* Frame n of w is a hello; returns approximate_connection_time. */
 static int64_t
-expect_hello(struct wsc *w, size_t n)
+expect_hello(struct fake_client *w, size_t n)
 {
 	struct json_object *o = wsc_frame_at(w, n), *debug;
 	int64_t t;
 
-	assert_string_equal(str_of(o, "type"), "hello");
-	assert_true(int_of(o, "num_connections") >= 1);
-	assert_string_equal(str_of(obj_of(o, "connection_info"), "app_id"),
-			    FAKE_SLACK_APP_ID);
+	assert_string_equal(testjson_str(o, "type"), "hello");
+	assert_true(testjson_int(o, "num_connections") >= 1);
+	assert_string_equal(
+	    testjson_str(obj_of(o, "connection_info"), "app_id"),
+	    FAKE_SLACK_APP_ID);
 	debug = obj_of(o, "debug_info");
-	t = int_of(debug, "approximate_connection_time");
+	t = testjson_int(debug, "approximate_connection_time");
 	json_object_put(o);
 	return t;
 }
 
 /* Frame n of w is the envelope id of type; returns it parsed. */
 static struct json_object *
-expect_envelope(struct wsc *w, size_t n, const char *id, const char *type)
+expect_envelope(struct fake_client *w, size_t n, const char *id,
+		const char *type)
 {
 	struct json_object *o = wsc_frame_at(w, n);
 
-	assert_string_equal(str_of(o, "envelope_id"), id);
-	assert_string_equal(str_of(o, "type"), type);
+	assert_string_equal(testjson_str(o, "envelope_id"), id);
+	assert_string_equal(testjson_str(o, "type"), type);
 	assert_true(
 	    json_object_is_type(obj_of(o, "payload"), json_type_object));
 	return o;
@@ -670,13 +303,13 @@ expect_envelope(struct wsc *w, size_t n, const char *id, const char *type)
 
 /* Frame n of w is a disconnect with reason. */
 static void
-expect_disconnect(struct wsc *w, size_t n, const char *reason)
+expect_disconnect(struct fake_client *w, size_t n, const char *reason)
 {
 	struct json_object *o = wsc_frame_at(w, n);
 
-	assert_string_equal(str_of(o, "type"), "disconnect");
-	assert_string_equal(str_of(o, "reason"), reason);
-	assert_non_null(str_of(obj_of(o, "debug_info"), "host"));
+	assert_string_equal(testjson_str(o, "type"), "disconnect");
+	assert_string_equal(testjson_str(o, "reason"), reason);
+	assert_non_null(testjson_str(obj_of(o, "debug_info"), "host"));
 	json_object_put(o);
 }
 
@@ -696,7 +329,7 @@ acked(struct fake_slack *sl, void *arg)
 }
 
 static void
-ack(struct ctx *ctx, struct wsc *w, const char *id, const char *payload)
+ack(struct ctx *ctx, struct fake_client *w, const char *id, const char *payload)
 {
 	struct ack_wait a = { id, 1 };
 	char *text = payload != NULL
@@ -705,7 +338,7 @@ ack(struct ctx *ctx, struct wsc *w, const char *id, const char *payload)
 			 : xasprintf("{\"envelope_id\":\"%s\"}", id);
 
 	a.acks = fake_slack_envelope_find(ctx->sl, id)->acks + 1;
-	wsc_send(w, text);
+	fake_client_send(w, text);
 	free(text);
 	assert_int_equal(fake_slack_wait(ctx->sl, acked, &a, WAIT_MS), 0);
 }
@@ -718,14 +351,14 @@ test_tokens(void **state)
 	struct ctx *ctx = *state;
 	const struct fake_slack_request *req;
 	struct json_object *o;
-	struct result r;
+	struct testloop_result r;
 
 	api_form(ctx, "auth.test", "", BOT, &r);
 	o = expect_ok(&r);
-	assert_string_equal(str_of(o, "user_id"), FAKE_SLACK_BOT_USER_ID);
-	assert_string_equal(str_of(o, "bot_id"), FAKE_SLACK_BOT_ID);
-	assert_string_equal(str_of(o, "team_id"), FAKE_SLACK_TEAM_ID);
-	assert_string_equal(str_of(o, "user"), FAKE_SLACK_BOT_NAME);
+	assert_string_equal(testjson_str(o, "user_id"), FAKE_SLACK_BOT_USER_ID);
+	assert_string_equal(testjson_str(o, "bot_id"), FAKE_SLACK_BOT_ID);
+	assert_string_equal(testjson_str(o, "team_id"), FAKE_SLACK_TEAM_ID);
+	assert_string_equal(testjson_str(o, "user"), FAKE_SLACK_BOT_NAME);
 	json_object_put(o);
 
 	api_form(ctx, "auth.test", "", NULL, &r);
@@ -772,7 +405,7 @@ test_messages(void **state)
 	const struct fake_slack_ephemeral *e;
 	const struct fake_slack_reaction *x;
 	struct json_object *o;
-	struct result r;
+	struct testloop_result r;
 	char *big, *body;
 
 	api_json(ctx, "chat.postMessage",
@@ -780,11 +413,11 @@ test_messages(void **state)
 		 "\",\"text\":\"*Agenda* & more\",\"unfurl_links\":false}",
 		 BOT, &r);
 	o = expect_ok(&r);
-	assert_string_equal(str_of(o, "channel"), FAKE_SLACK_CHANNEL_ID);
-	assert_string_equal(str_of(o, "ts"), FAKE_SLACK_FIRST_TS);
-	assert_string_equal(str_of(obj_of(o, "message"), "text"),
+	assert_string_equal(testjson_str(o, "channel"), FAKE_SLACK_CHANNEL_ID);
+	assert_string_equal(testjson_str(o, "ts"), FAKE_SLACK_FIRST_TS);
+	assert_string_equal(testjson_str(obj_of(o, "message"), "text"),
 			    "*Agenda* & more");
-	assert_string_equal(str_of(obj_of(o, "message"), "bot_id"),
+	assert_string_equal(testjson_str(obj_of(o, "message"), "bot_id"),
 			    FAKE_SLACK_BOT_ID);
 	json_object_put(o);
 	req = fake_slack_last(ctx->sl, "chat.postMessage");
@@ -798,8 +431,8 @@ test_messages(void **state)
 		 "&text=a%20b+c%26d&thread_ts=1700000000.000100",
 		 BOT, &r);
 	o = expect_ok(&r);
-	assert_string_equal(str_of(o, "channel"), "D0ALICE001");
-	assert_string_equal(str_of(o, "ts"), "1700000000.000200");
+	assert_string_equal(testjson_str(o, "channel"), "D0ALICE001");
+	assert_string_equal(testjson_str(o, "ts"), "1700000000.000200");
 	json_object_put(o);
 	assert_int_equal(fake_slack_message_count(ctx->sl), 2);
 	m = fake_slack_message_at(ctx->sl, 1);
@@ -840,8 +473,8 @@ test_messages(void **state)
 		 "\",\"ts\":\"" FAKE_SLACK_FIRST_TS "\",\"text\":\"new\"}",
 		 BOT, &r);
 	o = expect_ok(&r);
-	assert_string_equal(str_of(o, "ts"), FAKE_SLACK_FIRST_TS);
-	assert_string_equal(str_of(o, "text"), "new");
+	assert_string_equal(testjson_str(o, "ts"), FAKE_SLACK_FIRST_TS);
+	assert_string_equal(testjson_str(o, "text"), "new");
 	json_object_put(o);
 	m = fake_slack_message_find(ctx->sl, FAKE_SLACK_CHANNEL_ID,
 				    FAKE_SLACK_FIRST_TS);
@@ -860,7 +493,7 @@ test_messages(void **state)
 		 "\",\"user\":\"" FAKE_SLACK_BOB_ID "\",\"text\":\"psst\"}",
 		 BOT, &r);
 	o = expect_ok(&r);
-	assert_non_null(str_of(o, "message_ts"));
+	assert_non_null(testjson_str(o, "message_ts"));
 	json_object_put(o);
 	api_json(ctx, "chat.postEphemeral",
 		 "{\"channel\":\"" FAKE_SLACK_CHANNEL_ID
@@ -904,7 +537,7 @@ test_users(void **state)
 {
 	struct ctx *ctx = *state;
 	struct json_object *o, *u, *members;
-	struct result r;
+	struct testloop_result r;
 	char *cursor, *query;
 	size_t seen = 0;
 	int pages = 0;
@@ -912,14 +545,16 @@ test_users(void **state)
 	api_form(ctx, "conversations.open", "users=" FAKE_SLACK_ALICE_ID, BOT,
 		 &r);
 	o = expect_ok(&r);
-	assert_string_equal(str_of(obj_of(o, "channel"), "id"), "D0ALICE001");
-	assert_int_equal(bool_of(o, "already_open"), -1);
+	assert_string_equal(testjson_str(obj_of(o, "channel"), "id"),
+			    "D0ALICE001");
+	assert_int_equal(testjson_bool(o, "already_open"), -1);
 	json_object_put(o);
 	api_json(ctx, "conversations.open",
 		 "{\"users\":\"" FAKE_SLACK_ALICE_ID "\"}", BOT, &r);
 	o = expect_ok(&r);
-	assert_string_equal(str_of(obj_of(o, "channel"), "id"), "D0ALICE001");
-	assert_int_equal(bool_of(o, "already_open"), 1);
+	assert_string_equal(testjson_str(obj_of(o, "channel"), "id"),
+			    "D0ALICE001");
+	assert_int_equal(testjson_bool(o, "already_open"), 1);
 	json_object_put(o);
 	api_json(ctx, "conversations.open", "{\"users\":\"U0NOBODY\"}", BOT,
 		 &r);
@@ -932,16 +567,16 @@ test_users(void **state)
 	api_get(ctx, "users.info", "user=U0DAVE0001", &r);
 	o = expect_ok(&r);
 	u = obj_of(o, "user");
-	assert_string_equal(str_of(u, "name"), "dave");
-	assert_string_equal(str_of(u, "tz"), "Asia/Shanghai");
-	assert_int_equal(int_of(u, "tz_offset"), 28800);
-	assert_int_equal(bool_of(u, "is_bot"), 0);
+	assert_string_equal(testjson_str(u, "name"), "dave");
+	assert_string_equal(testjson_str(u, "tz"), "Asia/Shanghai");
+	assert_int_equal(testjson_int(u, "tz_offset"), 28800);
+	assert_int_equal(testjson_bool(u, "is_bot"), 0);
 	json_object_put(o);
 	api_form(ctx, "users.info", "user=" FAKE_SLACK_BOT_USER_ID, BOT, &r);
 	o = expect_ok(&r);
 	u = obj_of(o, "user");
-	assert_int_equal(bool_of(u, "is_bot"), 1);
-	assert_string_equal(str_of(obj_of(u, "profile"), "bot_id"),
+	assert_int_equal(testjson_bool(u, "is_bot"), 1);
+	assert_string_equal(testjson_str(obj_of(u, "profile"), "bot_id"),
 			    FAKE_SLACK_BOT_ID);
 	json_object_put(o);
 	/* users.info takes no JSON body, like Slack. */
@@ -963,8 +598,8 @@ test_users(void **state)
 		assert_true(json_object_array_length(members) <= 2);
 		seen += json_object_array_length(members);
 		free(cursor);
-		cursor = xstrdup(
-		    str_of(obj_of(o, "response_metadata"), "next_cursor"));
+		cursor = xstrdup(testjson_str(obj_of(o, "response_metadata"),
+					      "next_cursor"));
 		json_object_put(o);
 		pages++;
 	} while (*cursor != '\0' && pages < 10);
@@ -977,14 +612,14 @@ test_users(void **state)
 	o = expect_ok(&r);
 	assert_int_equal(json_object_array_length(obj_of(o, "members")), 5);
 	assert_string_equal(
-	    str_of(obj_of(o, "response_metadata"), "next_cursor"), "");
+	    testjson_str(obj_of(o, "response_metadata"), "next_cursor"), "");
 	json_object_put(o);
 	fake_slack_users_page(ctx->sl, 4);
 	api_get(ctx, "users.list", "limit=200", &r);
 	o = expect_ok(&r);
 	assert_int_equal(json_object_array_length(obj_of(o, "members")), 4);
 	assert_string_not_equal(
-	    str_of(obj_of(o, "response_metadata"), "next_cursor"), "");
+	    testjson_str(obj_of(o, "response_metadata"), "next_cursor"), "");
 	json_object_put(o);
 	api_get(ctx, "users.list", "cursor=bogus", &r);
 	expect_error(&r, 200, "invalid_cursor");
@@ -995,7 +630,7 @@ test_scripts(void **state)
 {
 	struct ctx *ctx = *state;
 	const struct fake_slack_request *req;
-	struct result r, hung;
+	struct testloop_result r, hung;
 	uint64_t start;
 
 	fake_slack_fail(ctx->sl, "chat.postMessage", 2, "fatal_error");
@@ -1040,8 +675,8 @@ test_scripts(void **state)
 
 	/* A slow one is carried out at once and answered late. */
 	fake_slack_slow(ctx->sl, NULL, 1, 250);
-	uv_update_time(&ctx->loop);
-	start = uv_now(&ctx->loop);
+	uv_update_time(&ctx->tl.loop);
+	start = uv_now(&ctx->tl.loop);
 	api_start(ctx, "POST", "/api/chat.postMessage", "application/json",
 		  "{\"channel\":\"" FAKE_SLACK_CHANNEL_ID "\",\"text\":\"y\"}",
 		  BOT, WAIT_MS, &r);
@@ -1050,7 +685,7 @@ test_scripts(void **state)
 	assert_int_equal(fake_slack_message_count(ctx->sl), 2);
 	api_wait(ctx, &r);
 	json_object_put(expect_ok(&r));
-	assert_true(uv_now(&ctx->loop) - start >= 240);
+	assert_true(uv_now(&ctx->tl.loop) - start >= 240);
 
 	/* FAKE_SLACK_ALWAYS until unscripted. */
 	fake_slack_fail(ctx->sl, NULL, FAKE_SLACK_ALWAYS, "team_disabled");
@@ -1068,7 +703,7 @@ test_tickets(void **state)
 {
 	struct ctx *ctx = *state;
 	char *target = open_ticket(ctx), *second;
-	struct wsc *w, *again, *bogus;
+	struct fake_client *w, *again, *bogus;
 
 	assert_int_equal(fake_slack_tickets(ctx->sl), 1);
 	assert_string_equal(target,
@@ -1082,13 +717,13 @@ test_tickets(void **state)
 	/* A used ticket, an unknown one and none are refused. */
 	again = wsc_open(ctx, target);
 	assert_int_equal(again->status, 401);
-	wsc_free(again);
+	fake_client_free(again, WAIT_MS);
 	bogus = wsc_open(ctx, "/link/?ticket=99");
 	assert_int_equal(bogus->status, 401);
-	wsc_free(bogus);
+	fake_client_free(bogus, WAIT_MS);
 	bogus = wsc_open(ctx, "/link/");
 	assert_int_equal(bogus->status, 401);
-	wsc_free(bogus);
+	fake_client_free(bogus, WAIT_MS);
 	assert_int_equal(fake_slack_ws_refused(ctx->sl), 3);
 
 	/* Each call gives a new ticket. */
@@ -1100,7 +735,7 @@ test_tickets(void **state)
 	fake_slack_fail(ctx->sl, FAKE_SLACK_LINK, 1, "x");
 	again = wsc_open(ctx, second);
 	assert_int_equal(again->status, 503);
-	wsc_free(again);
+	fake_client_free(again, WAIT_MS);
 	again = wsc_open(ctx, second);
 	assert_int_equal(again->status, 101);
 	expect_hello(again, 0);
@@ -1109,13 +744,13 @@ test_tickets(void **state)
 
 	/* Pings get pongs both ways. */
 	fake_slack_ws_ping(ctx->sl);
-	wsc_frame(w, 0x9, "hi", 2);
+	fake_client_frame(w, 1, 0x9, "hi", 2);
 	settle(ctx, 50);
 	assert_int_equal(w->pongs, 1);
 	assert_int_equal(fake_slack_ws_pongs(ctx->sl), 2);
 
-	wsc_free(again);
-	wsc_free(w);
+	fake_client_free(again, WAIT_MS);
+	fake_client_free(w, WAIT_MS);
 	free(second);
 	free(target);
 }
@@ -1128,7 +763,7 @@ test_envelopes(void **state)
 	struct json_object *o, *p, *ev;
 	const char *cmd, *msg, *again, *fresh, *mention, *inter;
 	char *cmd_id, *msg_id;
-	struct wsc *w = wsc_connect(ctx);
+	struct fake_client *w = wsc_connect(ctx);
 
 	expect_hello(w, 0);
 	cmd = fake_slack_push_command(
@@ -1136,18 +771,19 @@ test_envelopes(void **state)
 	    FAKE_SLACK_CHANNEL_ID);
 	cmd_id = xstrdup(cmd);
 	o = expect_envelope(w, 1, cmd_id, "slash_commands");
-	assert_int_equal(bool_of(o, "accepts_response_payload"), 1);
-	assert_int_equal(int_of(o, "retry_attempt"), -1);
+	assert_int_equal(testjson_bool(o, "accepts_response_payload"), 1);
+	assert_int_equal(testjson_int(o, "retry_attempt"), -1);
 	p = obj_of(o, "payload");
-	assert_string_equal(str_of(p, "command"), "/report");
-	assert_string_equal(str_of(p, "text"), "done: <@U0BOB00001|bob>");
-	assert_string_equal(str_of(p, "user_id"), FAKE_SLACK_ALICE_ID);
-	assert_string_equal(str_of(p, "user_name"), "alice");
-	assert_string_equal(str_of(p, "channel_id"), FAKE_SLACK_CHANNEL_ID);
-	assert_string_equal(str_of(p, "channel_name"), "ops");
-	assert_string_equal(str_of(p, "team_id"), FAKE_SLACK_TEAM_ID);
-	assert_non_null(str_of(p, "response_url"));
-	assert_non_null(str_of(p, "trigger_id"));
+	assert_string_equal(testjson_str(p, "command"), "/report");
+	assert_string_equal(testjson_str(p, "text"), "done: <@U0BOB00001|bob>");
+	assert_string_equal(testjson_str(p, "user_id"), FAKE_SLACK_ALICE_ID);
+	assert_string_equal(testjson_str(p, "user_name"), "alice");
+	assert_string_equal(testjson_str(p, "channel_id"),
+			    FAKE_SLACK_CHANNEL_ID);
+	assert_string_equal(testjson_str(p, "channel_name"), "ops");
+	assert_string_equal(testjson_str(p, "team_id"), FAKE_SLACK_TEAM_ID);
+	assert_non_null(testjson_str(p, "response_url"));
+	assert_non_null(testjson_str(p, "trigger_id"));
 	json_object_put(o);
 	assert_int_equal(fake_slack_unacked(ctx->sl), 1);
 
@@ -1165,29 +801,29 @@ test_envelopes(void **state)
 				      FAKE_SLACK_ALICE_ID, "hello", "im");
 	msg_id = xstrdup(msg);
 	o = expect_envelope(w, 2, msg_id, "events_api");
-	assert_int_equal(bool_of(o, "accepts_response_payload"), 0);
-	assert_int_equal(int_of(o, "retry_attempt"), 0);
-	assert_string_equal(str_of(o, "retry_reason"), "");
+	assert_int_equal(testjson_bool(o, "accepts_response_payload"), 0);
+	assert_int_equal(testjson_int(o, "retry_attempt"), 0);
+	assert_string_equal(testjson_str(o, "retry_reason"), "");
 	p = obj_of(o, "payload");
-	assert_string_equal(str_of(p, "type"), "event_callback");
-	assert_non_null(str_of(p, "event_id"));
+	assert_string_equal(testjson_str(p, "type"), "event_callback");
+	assert_non_null(testjson_str(p, "event_id"));
 	assert_string_equal(
-	    str_of(p, "event_id"),
+	    testjson_str(p, "event_id"),
 	    fake_slack_envelope_find(ctx->sl, msg_id)->event_id);
 	ev = obj_of(p, "event");
-	assert_string_equal(str_of(ev, "type"), "message");
-	assert_string_equal(str_of(ev, "channel_type"), "im");
-	assert_string_equal(str_of(ev, "user"), FAKE_SLACK_ALICE_ID);
-	assert_string_equal(str_of(ev, "text"), "hello");
-	assert_non_null(str_of(ev, "ts"));
+	assert_string_equal(testjson_str(ev, "type"), "message");
+	assert_string_equal(testjson_str(ev, "channel_type"), "im");
+	assert_string_equal(testjson_str(ev, "user"), FAKE_SLACK_ALICE_ID);
+	assert_string_equal(testjson_str(ev, "text"), "hello");
+	assert_non_null(testjson_str(ev, "ts"));
 	json_object_put(o);
 
 	/* Redelivered without an ack: same id, retry_attempt 1. */
 	again = fake_slack_redeliver(ctx->sl, msg_id, 1);
 	assert_string_equal(again, msg_id);
 	o = expect_envelope(w, 3, msg_id, "events_api");
-	assert_int_equal(int_of(o, "retry_attempt"), 1);
-	assert_string_equal(str_of(o, "retry_reason"), "timeout");
+	assert_int_equal(testjson_int(o, "retry_attempt"), 1);
+	assert_string_equal(testjson_str(o, "retry_reason"), "timeout");
 	json_object_put(o);
 	assert_int_equal(fake_slack_envelope_count(ctx->sl), 3);
 	assert_int_equal(fake_slack_unacked(ctx->sl), 2);
@@ -1201,10 +837,10 @@ test_envelopes(void **state)
 	fresh = fake_slack_redeliver(ctx->sl, msg_id, 0);
 	assert_string_not_equal(fresh, msg_id);
 	o = wsc_frame_at(w, 4);
-	assert_string_equal(str_of(o, "envelope_id"), fresh);
-	assert_int_equal(int_of(o, "retry_attempt"), 2);
+	assert_string_equal(testjson_str(o, "envelope_id"), fresh);
+	assert_int_equal(testjson_int(o, "retry_attempt"), 2);
 	assert_string_equal(
-	    str_of(obj_of(o, "payload"), "event_id"),
+	    testjson_str(obj_of(o, "payload"), "event_id"),
 	    fake_slack_envelope_find(ctx->sl, msg_id)->event_id);
 	json_object_put(o);
 	assert_null(fake_slack_redeliver(ctx->sl, "nope", 1));
@@ -1214,25 +850,25 @@ test_envelopes(void **state)
 					  "<@" FAKE_SLACK_BOT_USER_ID "> hi");
 	o = expect_envelope(w, 5, mention, "events_api");
 	assert_string_equal(
-	    str_of(obj_of(obj_of(o, "payload"), "event"), "type"),
+	    testjson_str(obj_of(obj_of(o, "payload"), "event"), "type"),
 	    "app_mention");
 	json_object_put(o);
 	inter = fake_slack_push_interactive(
 	    ctx->sl, "{\"type\":\"block_actions\",\"actions\":[]}");
 	o = expect_envelope(w, 6, inter, "interactive");
-	assert_string_equal(str_of(obj_of(o, "payload"), "type"),
+	assert_string_equal(testjson_str(obj_of(o, "payload"), "type"),
 			    "block_actions");
 	json_object_put(o);
 
 	/* An ack of nothing, and other messages, are recorded. */
-	wsc_send(w, "{\"envelope_id\":\"unknown\"}");
-	wsc_send(w, "not json");
+	fake_client_send(w, "{\"envelope_id\":\"unknown\"}");
+	fake_client_send(w, "not json");
 	settle(ctx, 50);
 	assert_int_equal(fake_slack_stray_acks(ctx->sl), 1);
 	assert_int_equal(fake_slack_ws_received_count(ctx->sl), 4);
 	assert_string_equal(fake_slack_ws_received_at(ctx->sl, 3), "not json");
 
-	wsc_free(w);
+	fake_client_free(w, WAIT_MS);
 	free(cmd_id);
 	free(msg_id);
 }
@@ -1249,7 +885,7 @@ static void
 test_connections(void **state)
 {
 	struct ctx *ctx = *state;
-	struct wsc *a = wsc_connect(ctx), *b, *c;
+	struct fake_client *a = wsc_connect(ctx), *b, *c;
 	const char *id;
 	char *waiting;
 
@@ -1272,7 +908,7 @@ test_connections(void **state)
 	id = fake_slack_push_message(ctx->sl, FAKE_SLACK_CHANNEL_ID,
 				     FAKE_SLACK_ALICE_ID, "two", "channel");
 	json_object_put(expect_envelope(a, 1, id, "events_api"));
-	assert_int_equal(fake_slack_wait(ctx->sl, wsc_gone, b, WAIT_MS), 0);
+	assert_int_equal(fake_client_wait_eof(b, WAIT_MS), 0);
 	assert_int_equal(b->close_code, 1000);
 	assert_int_equal(b->nframes, 3);
 	assert_int_equal(fake_slack_ws_open(ctx->sl), 1);
@@ -1285,7 +921,7 @@ test_connections(void **state)
 
 	/* Nobody connected: the envelope waits for the next hello. */
 	fake_slack_ws_drop(ctx->sl);
-	assert_int_equal(fake_slack_wait(ctx->sl, wsc_gone, a, WAIT_MS), 0);
+	assert_int_equal(fake_client_wait_eof(a, WAIT_MS), 0);
 	assert_int_equal(a->close_code, 0);
 	assert_int_equal(fake_slack_ws_open(ctx->sl), 0);
 	assert_int_equal(fake_slack_ws_disconnect(ctx->sl, "warning", 0), -1);
@@ -1307,7 +943,7 @@ test_connections(void **state)
 		struct json_object *o = wsc_frame_at(c, 1);
 
 		assert_string_equal(
-		    str_of(obj_of(o, "payload"), "channel_name"),
+		    testjson_str(obj_of(o, "payload"), "channel_name"),
 		    "directmessage");
 		json_object_put(o);
 	}
@@ -1316,12 +952,12 @@ test_connections(void **state)
 	assert_int_equal(fake_slack_ws_disconnect(ctx->sl, "link_disabled", 0),
 			 0);
 	expect_disconnect(c, 2, "link_disabled");
-	assert_int_equal(fake_slack_wait(ctx->sl, wsc_gone, c, WAIT_MS), 0);
+	assert_int_equal(fake_client_wait_eof(c, WAIT_MS), 0);
 	assert_int_equal(c->close_code, 1000);
 
-	wsc_free(a);
-	wsc_free(b);
-	wsc_free(c);
+	fake_client_free(a, WAIT_MS);
+	fake_client_free(b, WAIT_MS);
+	fake_client_free(c, WAIT_MS);
 	free(waiting);
 }
 
@@ -1329,7 +965,7 @@ static void
 test_limit(void **state)
 {
 	struct ctx *ctx = *state;
-	struct wsc *w[FAKE_SLACK_WS_MAX + 1];
+	struct fake_client *w[FAKE_SLACK_WS_MAX + 1];
 	size_t i;
 
 	for (i = 0; i < FAKE_SLACK_WS_MAX; i++) {
@@ -1339,18 +975,17 @@ test_limit(void **state)
 	assert_int_equal(fake_slack_ws_ready(ctx->sl), FAKE_SLACK_WS_MAX);
 	w[i] = wsc_connect(ctx);
 	expect_disconnect(w[i], 0, "too_many_websockets");
-	assert_int_equal(fake_slack_wait(ctx->sl, wsc_gone, w[i], WAIT_MS), 0);
+	assert_int_equal(fake_client_wait_eof(w[i], WAIT_MS), 0);
 	assert_int_equal(fake_slack_ws_open(ctx->sl), FAKE_SLACK_WS_MAX);
 
 	/* A close frame from the server to all. */
 	fake_slack_ws_close(ctx->sl, 1001);
 	for (i = 0; i < FAKE_SLACK_WS_MAX; i++) {
-		assert_int_equal(
-		    fake_slack_wait(ctx->sl, wsc_gone, w[i], WAIT_MS), 0);
+		assert_int_equal(fake_client_wait_eof(w[i], WAIT_MS), 0);
 		assert_int_equal(w[i]->close_code, 1001);
 	}
 	for (i = 0; i <= FAKE_SLACK_WS_MAX; i++)
-		wsc_free(w[i]);
+		fake_client_free(w[i], WAIT_MS);
 }
 
 int

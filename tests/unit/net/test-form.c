@@ -19,11 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "lihui/form.h"
 #include "lihui/xmalloc.h"
 
-#define FIXTURE_DIR "../shared/specs/fixtures/"
-#define MAX_WANT    6
+#define MAX_WANT 6
 
 struct good_case {
 	const char *body;
@@ -471,27 +471,15 @@ test_get_all(void **state)
 static char *
 read_fixture(const char *name, size_t *len)
 {
-	char path[256], *data;
-	FILE *fp;
-	size_t n;
+	char *data = fixture_read(name, FORM_MAX_BODY + 1, len);
 
-	(void)snprintf(path, sizeof path, "%s%s", FIXTURE_DIR, name);
-	fp = fopen(path, "rb");
-	if (fp == NULL) {
-		print_message("skipping: cannot open '%s': %s\n", path,
-			      strerror(errno));
+	if (data == NULL)
 		return NULL;
-	}
-	data = xmalloc(FORM_MAX_BODY + 2);
-	n = fread(data, 1, FORM_MAX_BODY + 1, fp);
-	assert_int_equal(ferror(fp), 0);
-	fclose(fp);
-	if (n > 0 && data[n - 1] == '\n')
-		n--;
-	if (n > 0 && data[n - 1] == '\r')
-		n--;
-	data[n] = '\0';
-	*len = n;
+	if (*len > 0 && data[*len - 1] == '\n')
+		(*len)--;
+	if (*len > 0 && data[*len - 1] == '\r')
+		(*len)--;
+	data[*len] = '\0';
 	return data;
 }
 
