@@ -163,4 +163,20 @@ int listen_port(const struct listener *l);
  */
 void listen_stop(struct listener *l, void (*done)(void *), void *arg);
 
+/**
+ * Split a listen address "addr:port" or "[v6addr]:port" into an
+ * allocated *addr and *port (0..65535). -1 with *cause otherwise.
+ */
+int listen_address_split(const char *text, char **addr, int *port,
+			 char **cause);
+/** A plain-text reply: status and a copy of text. */
+void listen_reply_text(struct listen_reply *reply, int status,
+		       const char *text);
+/**
+ * The reply of GET /healthz: 200 when up, else 503, with
+ * {"<key>":"<state>","outbox_backlog":N}.
+ */
+void listen_reply_health(struct listen_reply *reply, int up, const char *key,
+			 const char *state, long long backlog);
+
 #endif

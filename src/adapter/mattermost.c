@@ -273,34 +273,6 @@ mm_request(struct mm *m, const char *method, const char *path, const char *body,
 	return mm_rest_start(&r, method, path, body, done, arg, cause);
 }
 
-/* Split "addr:port" or "[addr]:port" (checked by config.c). */
-static int
-mm_split_listen(const char *s, char **addr, int *port, char **cause)
-{
-	const char *colon = strrchr(s, ':');
-	char *end;
-	long p;
-	size_t n;
-
-	if (colon == NULL)
-		goto bad;
-	p = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end != '\0' || p < 0 || p > 65535)
-		goto bad;
-	n = (size_t)(colon - s);
-	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
-		s++;
-		n -= 2;
-	}
-	if (n == 0)
-		goto bad;
-	*addr = xstrndup(s, n);
-	*port = (int)p;
-	return 0;
-bad:
-	return set_cause(cause, "invalid listen address '%s'", s);
-}
-
 /*
  * [mattermost] command_token: "token", or "trigger:token" items separated
  * by commas. Errors never show a token.
@@ -376,9 +348,9 @@ mm_create(const struct config *cfg, uv_loop_t *loop,
 	m->loop = loop;
 	m->sink = *sink;
 	m->clock = clock_system();
-	if (mm_split_listen(cfg->mm_listen != NULL ? cfg->mm_listen
-						   : "127.0.0.1:8090",
-			    &m->listen_addr, &m->listen_port, cause) != 0) {
+	if (listen_address_split(
+		cfg->mm_listen != NULL ? cfg->mm_listen : "127.0.0.1:8090",
+		&m->listen_addr, &m->listen_port, cause) != 0) {
 		free(m);
 		return NULL;
 	}
@@ -431,28 +403,16 @@ mm_token_accepted(const struct mm *m, const char *trigger, const char *token)
 	return ok;
 }
 
-static void
-mm_reply(struct listen_reply *reply, int status, const char *text)
-{
-	reply->status = status;
-	reply->content_type = "text/plain; charset=utf-8";
-	reply->body = xstrdup(text);
-}
-
 /* GET /healthz: whether the WebSocket is up, and the outbox backlog. */
 static void
 mm_health(struct mm *m, struct listen_reply *reply)
 {
 	int up = m->ws != NULL && mm_ws_connected(m->ws);
-	long long backlog = m->sink.backlog != NULL
-				? (long long)m->sink.backlog(m->sink.arg)
-				: 0;
 
-	reply->status = up ? 200 : 503;
-	reply->content_type = "application/json";
-	reply->body =
-	    xasprintf("{\"websocket\":\"%s\",\"outbox_backlog\":%lld}",
-		      up ? "connected" : "disconnected", backlog);
+	listen_reply_health(
+	    reply, up, "websocket", up ? "connected" : "disconnected",
+	    m->sink.backlog != NULL ? (long long)m->sink.backlog(m->sink.arg)
+				    : 0);
 }
 
 /* One slash-command request (see the top of the file). */
@@ -483,7 +443,7 @@ mm_command(void *arg, const struct listen_request *req,
 	if (form_parse(src, len, &f, &cause) != 0) {
 		log_warn("slash command refused: %s", cause);
 		free(cause);
-		mm_reply(reply, 400, "bad form");
+		listen_reply_text(reply, 400, "bad form");
 		return;
 	}
 	token = form_get(&f, "token");
@@ -495,11 +455,11 @@ mm_command(void *arg, const struct listen_request *req,
 		log_warn("slash command %.64s with a %s token refused",
 			 command != NULL ? command : "(none)",
 			 token == NULL ? "missing" : "wrong");
-		mm_reply(reply, 401, "bad token");
+		listen_reply_text(reply, 401, "bad token");
 		goto out;
 	}
 	if (m->stopped || m->closing) {
-		mm_reply(reply, 503, "lihui is stopping");
+		listen_reply_text(reply, 503, "lihui is stopping");
 		goto out;
 	}
 	memset(&ev, 0, sizeof ev);
@@ -511,7 +471,7 @@ mm_command(void *arg, const struct listen_request *req,
 	    ev.user_id == NULL || *ev.user_id == '\0') {
 		log_warn("slash command without command, channel_id or "
 			 "user_id refused");
-		mm_reply(reply, 400, "missing fields");
+		listen_reply_text(reply, 400, "missing fields");
 		goto out;
 	}
 	ev.trigger = command + 1;
@@ -531,7 +491,7 @@ mm_command(void *arg, const struct listen_request *req,
 	ticket = ++m->ticket_next;
 	rc = gate_push(m->gate, &ev, ticket);
 	if (rc < 0) {
-		mm_reply(reply, 503, "lihui is stopping");
+		listen_reply_text(reply, 503, "lihui is stopping");
 		goto out;
 	}
 	reply->status = 200;

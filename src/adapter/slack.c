@@ -293,34 +293,6 @@ slack_random(struct slack *s)
 
 static void slack_free(struct adapter *a);
 
-/* Split "addr:port" or "[addr]:port" (checked by config.c). */
-static int
-slack_split_listen(const char *v, char **addr, int *port, char **cause)
-{
-	const char *orig = v, *colon = strrchr(v, ':');
-	char *end;
-	long p;
-	size_t n;
-
-	if (colon == NULL)
-		goto bad;
-	p = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end != '\0' || p < 0 || p > 65535)
-		goto bad;
-	n = (size_t)(colon - v);
-	if (n >= 2 && v[0] == '[' && v[n - 1] == ']') {
-		v++;
-		n -= 2;
-	}
-	if (n == 0)
-		goto bad;
-	*addr = xstrndup(v, n);
-	*port = (int)p;
-	return 0;
-bad:
-	return set_cause(cause, "invalid listen address '%s'", orig);
-}
-
 static struct adapter *
 slack_create(const struct config *cfg, uv_loop_t *loop,
 	     const struct adapter_sink *sink, char **cause)
@@ -347,9 +319,9 @@ slack_create(const struct config *cfg, uv_loop_t *loop,
 		return NULL;
 	}
 	if (http_mode &&
-	    slack_split_listen(cfg->slack_listen != NULL ? cfg->slack_listen
-							 : "127.0.0.1:8090",
-			       &addr, &port, cause) != 0)
+	    listen_address_split(cfg->slack_listen != NULL ? cfg->slack_listen
+							   : "127.0.0.1:8090",
+				 &addr, &port, cause) != 0)
 		return NULL;
 	s = xcalloc(1, sizeof *s);
 	s->http_mode = http_mode;
@@ -1301,27 +1273,16 @@ slack_command_envelope(struct slack *s, struct slack_conn *c,
 
 /* Mode http. */
 
-static void
-slack_http_reply(struct listen_reply *reply, int status, const char *text)
-{
-	reply->status = status;
-	reply->content_type = "text/plain; charset=utf-8";
-	reply->body = xstrdup(text);
-}
-
 /* GET /healthz: whether the bot is known to Slack, and the backlog. */
 static void
 slack_http_health(struct slack *s, struct listen_reply *reply)
 {
 	int up = s->bot_user_id != NULL;
-	long long backlog = s->sink.backlog != NULL
-				? (long long)s->sink.backlog(s->sink.arg)
-				: 0;
 
-	reply->status = up ? 200 : 503;
-	reply->content_type = "application/json";
-	reply->body = xasprintf("{\"slack\":\"%s\",\"outbox_backlog\":%lld}",
-				up ? "ready" : "starting", backlog);
+	listen_reply_health(reply, up, "slack", up ? "ready" : "starting",
+			    s->sink.backlog != NULL
+				? (long long)s->sink.backlog(s->sink.arg)
+				: 0);
 }
 
 /* Whether content_type is a form ("...urlencoded", maybe "; charset"). */
@@ -1377,12 +1338,12 @@ slack_http_request(void *arg, const struct listen_request *req,
 		return;
 	}
 	if (strcmp(req->method, "POST") != 0) {
-		slack_http_reply(reply, 405, "POST only");
+		listen_reply_text(reply, 405, "POST only");
 		return;
 	}
 	if (!slack_http_is_form(req->content_type)) {
 		log_warn("http: request refused: not a form");
-		slack_http_reply(reply, 415, "form expected");
+		listen_reply_text(reply, 415, "form expected");
 		return;
 	}
 	/* Slack testing the certificate: nothing to check or do. */
@@ -1397,7 +1358,7 @@ slack_http_request(void *arg, const struct listen_request *req,
 		log_warn("http: request to %s refused (401): %s", req->path,
 			 cause);
 		free(cause);
-		slack_http_reply(reply, 401, "invalid request signature");
+		listen_reply_text(reply, 401, "invalid request signature");
 		return;
 	}
 	if (slack_form_has(req->body, req->body_len, "payload", NULL)) {
@@ -1405,20 +1366,20 @@ slack_http_request(void *arg, const struct listen_request *req,
 		return;
 	}
 	if (s->stopped || s->closing) {
-		slack_http_reply(reply, 503, "lihui is stopping");
+		listen_reply_text(reply, 503, "lihui is stopping");
 		return;
 	}
 	if (slack_command_from_form(req->body, req->body_len, &cmd, &cause) !=
 	    0) {
 		log_warn("http: slash command refused: %s", cause);
 		free(cause);
-		slack_http_reply(reply, 400, "not a slash command");
+		listen_reply_text(reply, 400, "not a slash command");
 		return;
 	}
 	rc = slack_command_take(s, NULL, NULL, &cmd, "http", &a);
 	slack_command_release(&cmd);
 	if (rc < 0)
-		slack_http_reply(reply, 400, "not a valid slash command");
+		listen_reply_text(reply, 400, "not a valid slash command");
 	else if (rc == 1)
 		reply->defer = a->ticket; /* slack_ack_send() answers */
 }

@@ -927,3 +927,48 @@ listen_writeable(struct lws *wsi, struct listen_session *s)
 		return -1;
 	return 0;
 }
+
+int
+listen_address_split(const char *text, char **addr, int *port, char **cause)
+{
+	const char *v = text, *colon = strrchr(text, ':');
+	char *end;
+	long p;
+	size_t n;
+
+	if (colon == NULL)
+		goto bad;
+	p = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || p < 0 || p > 65535)
+		goto bad;
+	n = (size_t)(colon - v);
+	if (n >= 2 && v[0] == '[' && v[n - 1] == ']') {
+		v++;
+		n -= 2;
+	}
+	if (n == 0)
+		goto bad;
+	*addr = xstrndup(v, n);
+	*port = (int)p;
+	return 0;
+bad:
+	return set_cause(cause, "invalid listen address '%s'", text);
+}
+
+void
+listen_reply_text(struct listen_reply *reply, int status, const char *text)
+{
+	reply->status = status;
+	reply->content_type = "text/plain; charset=utf-8";
+	reply->body = xstrdup(text);
+}
+
+void
+listen_reply_health(struct listen_reply *reply, int up, const char *key,
+		    const char *state, long long backlog)
+{
+	reply->status = up ? 200 : 503;
+	reply->content_type = "application/json";
+	reply->body = xasprintf("{\"%s\":\"%s\",\"outbox_backlog\":%lld}", key,
+				state, backlog);
+}

@@ -310,6 +310,71 @@ test_bad_names(void **state)
 	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* Listen addresses as the adapters' configs give them. */
+static void
+test_address_split(void **state)
+{
+	static const struct {
+		const char *in, *addr;
+		int port;
+	} cases[] = {
+		{ "127.0.0.1:8090", "127.0.0.1", 8090 },
+		{ "[::1]:80", "::1", 80 },
+		{ "0.0.0.0:0", "0.0.0.0", 0 },
+		{ "host:65535", "host", 65535 },
+		{ "x", NULL, 0 },
+		{ ":80", NULL, 0 },
+		{ "[]:80", NULL, 0 },
+		{ "a:", NULL, 0 },
+		{ "a:65536", NULL, 0 },
+		{ "a:-1", NULL, 0 },
+		{ "a:80x", NULL, 0 },
+	};
+	char *addr, *cause;
+	size_t i;
+	int port;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		addr = cause = NULL;
+		port = -1;
+		if (cases[i].addr != NULL) {
+			assert_int_equal(listen_address_split(
+					     cases[i].in, &addr, &port, &cause),
+					 0);
+			assert_string_equal(addr, cases[i].addr);
+			assert_int_equal(port, cases[i].port);
+			free(addr);
+		} else {
+			assert_int_equal(listen_address_split(
+					     cases[i].in, &addr, &port, &cause),
+					 -1);
+			assert_non_null(cause);
+			assert_non_null(strstr(cause, cases[i].in));
+			assert_null(addr);
+			free(cause);
+		}
+	}
+}
+
+static void
+test_reply_helpers(void **state)
+{
+	struct listen_reply r;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	listen_reply_health(&r, 0, "slack", "starting", 3);
+	assert_int_equal(r.status, 503);
+	assert_string_equal(r.body,
+			    "{\"slack\":\"starting\",\"outbox_backlog\":3}");
+	free(r.body);
+	listen_reply_text(&r, 401, "no");
+	assert_int_equal(r.status, 401);
+	assert_string_equal(r.body, "no");
+	free(r.body);
+}
+
 int
 main(void)
 {
@@ -318,6 +383,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_too_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defer, setup, teardown),
 		cmocka_unit_test(test_bad_names),
+		cmocka_unit_test(test_address_split),
+		cmocka_unit_test(test_reply_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
